@@ -1,0 +1,119 @@
+"""The steps of create_app: configuration, extensions, blueprints, hooks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, has_request_context, request, session
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from shopfloor import config as config_module
+from shopfloor.extensions import babel, csrf, db, login_manager, migrate
+from shopfloor.paths import MIGRATIONS_DIR, TRANSLATIONS_DIR
+
+
+class RequestAwareSessionInterface(SecureCookieSessionInterface):
+    """Marks the session cookie Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+
+def configure_app(app: Flask, overrides: dict[str, Any]) -> None:
+    """Resolve settings and translate them into Flask and extension configuration."""
+    instance_path = Path(app.instance_path)
+    settings = config_module.load_settings(instance_path, overrides)
+    app.config["SHOPFLOOR"] = settings
+    app.config.update(
+        SECRET_KEY=config_module.secret_key(settings, instance_path),
+        SQLALCHEMY_DATABASE_URI=config_module.database_url(settings, instance_path),
+        MAX_CONTENT_LENGTH=settings["uploads.max_bytes"],
+        SESSION_COOKIE_NAME="shopfloor_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings["public_base_url"].startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings["security.session_hours"]),
+        WTF_CSRF_TIME_LIMIT=settings["security.session_hours"] * 3600,
+        BABEL_DEFAULT_LOCALE=settings["default_language"],
+        BABEL_DEFAULT_TIMEZONE=settings["time_zone"],
+        BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS_DIR),
+        PREFERRED_URL_SCHEME="https" if settings["public_base_url"].startswith("https") else "http",
+    )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        instance_path.mkdir(parents=True, exist_ok=True)
+    if settings["security.proxy_hops"]:
+        hops = settings["security.proxy_hops"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.session_interface = RequestAwareSessionInterface()
+
+
+def _select_locale() -> str:
+    """The user's chosen language, else the one picked on the sign-in page, else the browser's."""
+    from shopfloor.config import LANGUAGES
+
+    if not has_request_context():
+        return current_app.config["SHOPFLOOR"]["default_language"]
+    if current_user and current_user.is_authenticated and current_user.language:
+        return current_user.language
+    if session.get("language") in LANGUAGES:
+        return session["language"]
+    # Accept-Language is sorted by preference; "pl-PL" counts as "pl".
+    for value, _quality in request.accept_languages:
+        primary = value.split("-")[0].split("_")[0].lower()
+        if primary in LANGUAGES:
+            return primary
+    return current_app.config["SHOPFLOOR"]["default_language"]
+
+
+def register_parts(app: Flask) -> None:
+    """Bind extensions, blueprints, error handlers, hooks and CLI commands."""
+    from shopfloor import models  # noqa: F401 - registers every model with the metadata
+    from shopfloor.auth.access import guard_undeclared_views
+    from shopfloor.auth.services import load_user_from_session
+    from shopfloor.auth.views import bp as auth_bp
+    from shopfloor.cli import register_commands
+    from shopfloor.core.views import bp as core_bp
+    from shopfloor.core.views import security_headers, template_globals
+    from shopfloor.database import configure_sqlite
+    from shopfloor.errors import register_error_handlers
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale,
+                   timezone_selector=lambda: app.config["SHOPFLOOR"]["time_zone"])
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user_from_session)
+    login_manager.unauthorized_handler(_unauthorized)
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp)
+    register_error_handlers(app)
+    app.before_request(guard_undeclared_views)
+    app.after_request(security_headers)
+    app.context_processor(template_globals)
+    register_commands(app)
+
+
+def _unauthorized():
+    """Send people to the sign-in page; API clients get a 401 JSON body."""
+    from flask import abort, redirect, url_for
+
+    from shopfloor.errors import wants_json
+
+    if wants_json():
+        abort(401)
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("auth.sign_in", next=target))

@@ -1,0 +1,106 @@
+"""The ``shopfloor`` command: init, serve, create-user, demo-data (plus Flask's own)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from shopfloor.auth.models import ROLE_VALUES
+
+
+def _create_app_for_cli() -> Flask:
+    from shopfloor import create_app
+    from shopfloor.config import ConfigError
+
+    try:
+        return create_app()
+    except ConfigError as exc:
+        click.echo(f"Configuration error: {exc}", err=True)
+        sys.exit(2)
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create the database schema, or upgrade it to the newest version."""
+    from shopfloor.database import migrate_to_head
+
+    try:
+        migrate_to_head()
+    except Exception as exc:  # noqa: BLE001 - said to the operator, then exit non-zero
+        raise click.ClickException(f"Cannot prepare the database: {exc}") from exc
+    click.echo(f"Database ready: {_safe_url()}")
+
+
+def _safe_url() -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(
+        hide_password=True)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
+              help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Worker threads.")
+@with_appcontext
+def serve_command(host: str, port: int, threads: int) -> None:
+    """Serve Shopfloor with waitress (a production WSGI server, not the debug server)."""
+    import waitress
+
+    app = current_app._get_current_object()
+    click.echo(f"Shopfloor is running on http://{host}:{port}/ (Ctrl+C stops it)")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="Shopfloor",
+                   clear_untrusted_proxy_headers=True)
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLE_VALUES), required=True, help="The account's role.")
+@click.option("--name", "display_name", default="", help="Full name shown in the interface.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Asked for when not given.")
+@with_appcontext
+def create_user_command(username: str, role: str, display_name: str, password: str) -> None:
+    """Create a staff account; the password is asked for twice and stored hashed."""
+    from shopfloor.auth.services import create_user
+    from shopfloor.errors import DomainError
+
+    try:
+        user = create_user(username, password, role, display_name)
+    except DomainError as exc:
+        raise click.ClickException(f"{exc.field}: {exc.message}") from exc
+    click.echo(f"Created {user.role} account {user.username!r}.")
+
+
+@click.command("demo-data")
+@with_appcontext
+def demo_data_command() -> None:
+    """Load demo data (idempotent); refuses a database that holds real data."""
+    from shopfloor.core.demo import DEMO_USERS, DemoRefused, load_demo_data
+
+    try:
+        summary = load_demo_data()
+    except DemoRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(summary)
+    click.echo("Demo sign-ins:")
+    for user in DEMO_USERS:
+        click.echo(f"  {user.role:<10} user: {user.username:<12} password: {user.password}")
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the commands to the app, so `flask --app shopfloor` offers them too."""
+    for command in (init_command, serve_command, create_user_command, demo_data_command):
+        app.cli.add_command(command)
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app_for_cli, add_default_commands=True,
+             add_version_option=False)
+def main() -> None:
+    """Shopfloor: production and order management for social cooperatives."""

@@ -1,0 +1,245 @@
+"""Configuration: built-in defaults, then a TOML file, then SHOPFLOOR_* environment variables.
+
+Every key is declared once in ``SETTINGS`` with its type, default and meaning;
+``config.example.toml`` documents the same keys (a test keeps the two in step).
+An unknown key or a value of the wrong type stops start-up with a message naming
+the key and where it came from.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+ENV_PREFIX = "SHOPFLOOR_"
+# Variables that share the prefix but are not configuration keys.
+ENV_NOT_SETTINGS = frozenset(
+    {"SHOPFLOOR_CONFIG", "SHOPFLOOR_INSTANCE_PATH", "SHOPFLOOR_TEST_DATABASE_URL",
+     "SHOPFLOOR_REQUIRE_BROWSER", "SHOPFLOOR_TEST_OUTPUT"}
+)
+LANGUAGES = ("pl", "en")
+
+
+class ConfigError(Exception):
+    """A configuration value is missing, unknown or of the wrong type."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configuration key: dotted name, Python type, default and meaning."""
+
+    key: str
+    type: type
+    default: Any
+    help: str
+    choices: tuple[str, ...] | None = None
+
+    @property
+    def env_name(self) -> str:
+        """The environment variable that overrides this key."""
+        return ENV_PREFIX + self.key.replace(".", "_").upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("database_url", str, "",
+            "SQLAlchemy URL. Empty: SQLite file shopfloor.db in the instance folder. "
+            "PostgreSQL: postgresql+psycopg://user:password@host:5432/shopfloor"),
+    Setting("secret_key", str, "",
+            "Signs sessions and CSRF tokens. Empty: generated once into <instance>/secret_key."),
+    Setting("public_base_url", str, "http://127.0.0.1:5000",
+            "Address people reach Shopfloor at; QR codes hold <public_base_url>/s/<CODE>."),
+    Setting("time_zone", str, "Europe/Warsaw",
+            "Time zone for showing times (they are stored in UTC)."),
+    Setting("default_language", str, "pl",
+            "Interface language when neither the user nor the browser chooses one.",
+            choices=LANGUAGES),
+    Setting("cooperative.name", str, "Spółdzielnia Socjalna",
+            "The cooperative's name, shown in the header and printed on documents."),
+    Setting("cooperative.address", str, "",
+            "The cooperative's postal address, printed on delivery notes and labels."),
+    Setting("cooperative.nip", str, "", "The cooperative's tax id (NIP), printed on documents."),
+    Setting("smtp.host", str, "", "SMTP server for e-mail. Empty: e-mail is not sent."),
+    Setting("smtp.port", int, 587, "SMTP port."),
+    Setting("smtp.username", str, "", "SMTP user name; empty for no authentication."),
+    Setting("smtp.password", str, "", "SMTP password."),
+    Setting("smtp.security", str, "starttls", "Connection security.",
+            choices=("starttls", "ssl", "none")),
+    Setting("smtp.sender", str, "shopfloor@localhost", "From address of outgoing e-mail."),
+    Setting("smtp.timeout_seconds", int, 10, "How long to wait for the SMTP server."),
+    Setting("scheduler.enabled", bool, True,
+            "Whether `shopfloor scheduler` runs the periodic jobs."),
+    Setting("scheduler.deadline_check_minutes", int, 15,
+            "How often the deadline watch runs, in minutes."),
+    Setting("uploads.max_bytes", int, 10 * 1024 * 1024,
+            "Largest accepted upload (photos, audio), in bytes."),
+    Setting("uploads.max_image_pixels", int, 40_000_000,
+            "Largest accepted image, in pixels (width x height)."),
+    Setting("security.sign_in_attempts_per_account", int, 5,
+            "Failed sign-ins allowed per account name within the window."),
+    Setting("security.sign_in_attempts_per_address", int, 20,
+            "Failed sign-ins allowed per network address within the window."),
+    Setting("security.sign_in_window_minutes", int, 15,
+            "Length of the sign-in attempt window and of the wait after it is used up."),
+    Setting("security.session_hours", int, 12,
+            "A staff session ends after this many hours without activity."),
+    Setting("security.proxy_hops", int, 0,
+            "Reverse proxies in front of Shopfloor whose X-Forwarded-* headers are trusted."),
+)
+SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
+
+
+def _coerce(setting: Setting, value: Any, source: str) -> Any:
+    """Check (and for environment strings, convert) one value against its setting."""
+    from_env = source.startswith("environment")
+    if setting.type is bool:
+        if from_env and isinstance(value, str):
+            lowered = value.strip().lower()
+            if lowered in {"1", "true", "yes", "on"}:
+                value = True
+            elif lowered in {"0", "false", "no", "off"}:
+                value = False
+        if not isinstance(value, bool):
+            raise ConfigError(
+                f"{setting.key} in {source} must be true or false, not {value!r}.")
+    elif setting.type is int:
+        if from_env and isinstance(value, str):
+            try:
+                value = int(value.strip())
+            except ValueError:
+                raise ConfigError(
+                    f"{setting.key} in {source} must be a whole number, not {value!r}."
+                ) from None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{setting.key} in {source} must be a whole number, not {value!r}.")
+        if value < 0:
+            raise ConfigError(f"{setting.key} in {source} must not be negative, got {value}.")
+    elif not isinstance(value, str):
+        raise ConfigError(f"{setting.key} in {source} must be text, not {value!r}.")
+    if setting.choices and value not in setting.choices:
+        allowed = ", ".join(setting.choices)
+        raise ConfigError(f"{setting.key} in {source} must be one of {allowed}, not {value!r}.")
+    return value
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Turn nested TOML tables into dotted keys."""
+    flat: dict[str, Any] = {}
+    for name, value in data.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, Mapping) and not any(s.key == key for s in SETTINGS):
+            flat.update(_flatten(value, key + "."))
+        else:
+            flat[key] = value
+    return flat
+
+
+def _apply(values: dict[str, Any], data: Mapping[str, Any], source: str) -> None:
+    for key, value in _flatten(data).items():
+        setting = SETTINGS_BY_KEY.get(key)
+        if setting is None:
+            raise ConfigError(f"Unknown configuration key {key!r} in {source}.")
+        values[key] = _coerce(setting, value, source)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read one TOML configuration file, with a message naming the file on a syntax error."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"Configuration file {path} does not exist.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Configuration file {path} is not valid TOML: {exc}.") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved configuration, with dotted keys, and where each file came from."""
+
+    values: Mapping[str, Any]
+    config_file: Path | None
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+
+def load_settings(instance_path: Path, overrides: Mapping[str, Any] | None = None,
+                  environ: Mapping[str, str] | None = None) -> Settings:
+    """Resolve configuration: defaults, the TOML file, SHOPFLOOR_* variables, then overrides.
+
+    The file is ``$SHOPFLOOR_CONFIG`` when set, else ``<instance>/config.toml`` when present.
+    ``overrides`` (used by tests and embedding code) take dotted or nested lowercase keys.
+    """
+    environ = os.environ if environ is None else environ
+    values = {s.key: s.default for s in SETTINGS}
+
+    config_file: Path | None = None
+    if environ.get("SHOPFLOOR_CONFIG"):
+        config_file = Path(environ["SHOPFLOOR_CONFIG"]).expanduser()
+    elif (instance_path / "config.toml").is_file():
+        config_file = instance_path / "config.toml"
+    if config_file is not None:
+        _apply(values, read_toml(config_file), f"configuration file {config_file}")
+
+    for name, raw in environ.items():
+        if not name.startswith(ENV_PREFIX) or name in ENV_NOT_SETTINGS:
+            continue
+        setting = next((s for s in SETTINGS if s.env_name == name), None)
+        if setting is None:
+            raise ConfigError(f"Unknown configuration key in environment variable {name}.")
+        values[setting.key] = _coerce(setting, raw, f"environment variable {name}")
+
+    if overrides:
+        _apply(values, overrides, "create_app(config=...)")
+
+    _check_values(values)
+    return Settings(values=values, config_file=config_file)
+
+
+def _check_values(values: dict[str, Any]) -> None:
+    """Cross-field checks that a type alone cannot express."""
+    try:
+        ZoneInfo(values["time_zone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"time_zone {values['time_zone']!r} is not a known time zone.") from None
+    base = values["public_base_url"]
+    if not base.startswith(("http://", "https://")):
+        raise ConfigError(f"public_base_url must start with http:// or https://, not {base!r}.")
+    values["public_base_url"] = base.rstrip("/")
+
+
+def database_url(settings: Settings, instance_path: Path) -> str:
+    """The SQLAlchemy URL: the configured one, else a SQLite file in the instance folder."""
+    url = settings["database_url"]
+    if url:
+        if url.startswith("postgresql://"):
+            # Plain postgresql:// would select psycopg2, which is not installed.
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return url
+    return f"sqlite:///{instance_path / 'shopfloor.db'}"
+
+
+def secret_key(settings: Settings, instance_path: Path) -> str:
+    """The configured secret key, else one generated once into <instance>/secret_key."""
+    if settings["secret_key"]:
+        return settings["secret_key"]
+    path = instance_path / "secret_key"
+    instance_path.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text(encoding="ascii").strip()
+        if len(key) < 32:
+            raise ConfigError(f"The secret key in {path} is too short; delete the file "
+                              "to generate a new one (everyone will be signed out).") from None
+        return key
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key + "\n")
+    return key

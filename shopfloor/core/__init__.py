@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: installation metadata, health, the home page."""

@@ -1,0 +1,96 @@
+"""Start page, health check, language choice, and hooks shared by every page."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_login import current_user
+
+from shopfloor.auth.access import PUBLIC, require_role
+from shopfloor.auth.forms import role_name
+from shopfloor.auth.models import Role
+from shopfloor.auth.services import MIN_PASSWORD_LENGTH, set_language
+from shopfloor.config import LANGUAGES
+from shopfloor.core.forms import LANGUAGE_NAMES, LanguageForm
+from shopfloor.core.navigation import navigation_for
+from shopfloor.database import check_database
+from shopfloor.lines import LINES
+
+bp = Blueprint("core", __name__)
+
+STAFF = (Role.MANAGER, Role.SUPERVISOR)
+
+
+@bp.get("/")
+@require_role(*STAFF)
+def home():
+    """Start page for staff: who is signed in, and the way to each area they use."""
+    return render_template("core/home.html", lines=LINES)
+
+
+@bp.get("/healthz")
+@require_role(PUBLIC)
+def healthz():
+    """Liveness and database check for load balancers and monitoring."""
+    problem = check_database()
+    if problem is None:
+        return jsonify(status="ok", database="ok")
+    current_app.logger.error("Health check: database failed: %s", problem)
+    return jsonify(status="error", database="unreachable"), 503
+
+
+@bp.post("/language")
+@require_role(PUBLIC)
+def choose_language():
+    """Switch the interface language: stored on the account, or in the session before sign-in."""
+    form = LanguageForm()
+    if form.validate_on_submit() and form.language.data in LANGUAGES:
+        if current_user.is_authenticated:
+            set_language(current_user._get_current_object(), form.language.data)
+        else:
+            session["language"] = form.language.data
+    target = form.next.data or ""
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("core.home")
+    return redirect(target)
+
+
+def template_globals() -> dict:
+    """Values every template may use."""
+    settings = current_app.config["SHOPFLOOR"]
+    role = current_user.role if current_user.is_authenticated else None
+    return {
+        "cooperative_name": settings["cooperative.name"],
+        "navigation": navigation_for(role),
+        "current_language": str(get_locale() or settings["default_language"]),
+        "language_names": LANGUAGE_NAMES,
+        "language_next": request.full_path.rstrip("?"),
+        "role_name": role_name,
+        "min_password_length": MIN_PASSWORD_LENGTH,
+    }
+
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def security_headers(response):
+    """after_request: no framing, no sniffing, no third-party content."""
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if current_user.is_authenticated:
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response

@@ -1,0 +1,194 @@
+"""Shared fixtures: one database per test run (SQLite, or PostgreSQL when
+SHOPFLOOR_TEST_DATABASE_URL is set), every test starting from empty tables, and
+builders such as ``make_user(**overrides)``."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+TEST_SECRET = "test-secret-key-" + "x" * 32
+
+
+def _prepare_postgres(url: str) -> str:
+    """Create the named PostgreSQL database if missing and empty its public schema."""
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                             {"name": parsed.database})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+    engine = create_engine(parsed, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return parsed.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def run_dir():
+    """A scratch folder for this test run (instance folder, SQLite files)."""
+    with tempfile.TemporaryDirectory(prefix="shopfloor-tests-") as path:
+        yield Path(path)
+
+
+@pytest.fixture(scope="session")
+def database_url(run_dir) -> str:
+    """The database this run uses: PostgreSQL if configured, else a SQLite file."""
+    url = os.environ.get("SHOPFLOOR_TEST_DATABASE_URL")
+    if url:
+        return _prepare_postgres(url)
+    return f"sqlite:///{run_dir / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def is_postgres(database_url) -> bool:
+    """Whether this run uses PostgreSQL."""
+    return database_url.startswith("postgresql")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_environment(run_dir):
+    """Keep the developer's own SHOPFLOOR_* settings and instance folder out of the tests."""
+    saved = {k: v for k, v in os.environ.items() if k.startswith("SHOPFLOOR_")}
+    for name in saved:
+        if name not in {"SHOPFLOOR_TEST_DATABASE_URL", "SHOPFLOOR_REQUIRE_BROWSER",
+                        "SHOPFLOOR_TEST_OUTPUT"}:
+            del os.environ[name]
+    os.environ["SHOPFLOOR_INSTANCE_PATH"] = str(run_dir / "instance")
+    yield
+    os.environ.pop("SHOPFLOOR_INSTANCE_PATH", None)
+    os.environ.update(saved)
+
+
+def app_config(database_url: str, **overrides) -> dict:
+    """Configuration for a test app on the run's database."""
+    config = {"database_url": database_url, "secret_key": TEST_SECRET, "TESTING": True}
+    config.update(overrides)
+    return config
+
+
+class IsolatedClient(FlaskClient):
+    """Runs every request in an empty context, so it gets its own app context (and ``g``
+    and database session) even though the test itself holds one open, as a browser would."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """The application under test, its schema built by the migrations."""
+    from shopfloor import create_app
+    from shopfloor.database import migrate_to_head
+
+    application = create_app(app_config(database_url))
+    application.test_client_class = IsolatedClient
+    with application.app_context():
+        migrate_to_head()
+    return application
+
+
+@pytest.fixture(autouse=True)
+def _app_context_and_clean_tables(request, app):
+    """Each test runs in an app context and leaves every table empty behind it."""
+    from shopfloor.extensions import db
+
+    with app.app_context():
+        yield
+        db.session.rollback()
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def db_session(app):
+    """The Flask-SQLAlchemy session of the current app context."""
+    from shopfloor.extensions import db
+
+    return db.session
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                     r'type="hidden" name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token in a rendered page."""
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+class FormClient:
+    """A test client that sends forms the way a browser does: with the page's CSRF token."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, *args, **kwargs):
+        return self.client.get(*args, **kwargs)
+
+    def token(self, page: str = "/sign-in") -> str:
+        return csrf_from(self.client.get(page).get_data(as_text=True))
+
+    def submit(self, url: str, data: dict, page: str | None = None, **kwargs):
+        """POST a form to ``url`` with the CSRF token taken from ``page`` (default: ``url``)."""
+        data = {**data, "csrf_token": self.token(page or url)}
+        return self.client.post(url, data=data, **kwargs)
+
+    def sign_in(self, username: str, password: str, **kwargs):
+        return self.submit("/sign-in", {"username": username, "password": password}, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    """A browser-like client (CSRF tokens taken from the pages), signed out."""
+    return FormClient(app.test_client())
+
+
+@pytest.fixture
+def make_user(db_session):
+    """Builder for staff accounts: make_user(username="anna", role="supervisor", ...)."""
+    from shopfloor.auth.services import create_user
+
+    def build(username: str = "anna", password: str = "correct horse battery",
+              role: str = "manager", display_name: str = "", language: str | None = None,
+              active: bool = True):
+        user = create_user(username, password, role, display_name or username.title(), language)
+        if not active:
+            user.active = False
+            db_session.commit()
+        return user
+
+    return build
+
+
+@pytest.fixture
+def signed_in(client, make_user):
+    """Sign in a new account of the given role and return the client."""
+
+    def as_role(role: str = "manager", username: str | None = None, **user_overrides):
+        username = username or f"{role}1"
+        make_user(username=username, role=role, **user_overrides)
+        response = client.sign_in(username, "correct horse battery")
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return as_role
