@@ -37,6 +37,12 @@ def main() -> int:
             output.append(line)
             if "is running on" in line:
                 break
+        for _ in range(300):  # the line comes just before waitress listens
+            try:
+                urllib.request.urlopen(f"{BASE}/healthz", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.1)
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         page = opener.open(f"{BASE}/sign-in", timeout=10).read().decode()

@@ -53,6 +53,11 @@ def serve_command(host: str, port: int, threads: int) -> None:
     """Serve Shopfloor with waitress (a production WSGI server, not the debug server)."""
     import waitress
 
+    from shopfloor.database import schema_problem
+
+    problem = schema_problem()
+    if problem:
+        raise click.ClickException(problem)
     app = current_app._get_current_object()
     click.echo(f"Shopfloor is running on http://{host}:{port}/ (Ctrl+C stops it)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="Shopfloor",

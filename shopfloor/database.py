@@ -70,3 +70,21 @@ def migrate_to_head() -> None:
     from flask_migrate import upgrade
 
     upgrade()
+
+
+def schema_problem() -> str | None:
+    """None when the database is reachable and fully migrated, else what to do about it."""
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    try:
+        with db.engine.connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    except Exception as exc:  # noqa: BLE001 - reported to the operator
+        return f"Cannot reach the database: {type(exc).__name__}: {exc}".splitlines()[0]
+    migrate_config = current_app.extensions["migrate"].migrate.get_config()
+    heads = set(ScriptDirectory.from_config(migrate_config).get_heads())
+    if current != heads:
+        return "The database schema is not up to date; run `shopfloor init` first."
+    return None

@@ -67,7 +67,7 @@ def _isolated_environment(run_dir):
     saved = {k: v for k, v in os.environ.items() if k.startswith("SHOPFLOOR_")}
     for name in saved:
         if name not in {"SHOPFLOOR_TEST_DATABASE_URL", "SHOPFLOOR_REQUIRE_BROWSER",
-                        "SHOPFLOOR_TEST_OUTPUT"}:
+                        "SHOPFLOOR_TEST_OUTPUT", "SHOPFLOOR_CHROMIUM"}:
             del os.environ[name]
     os.environ["SHOPFLOOR_INSTANCE_PATH"] = str(run_dir / "instance")
     yield

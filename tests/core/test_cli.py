@@ -145,3 +145,10 @@ def test_console_script_is_installed():
     assert result.returncode == 0
     for command in ("init", "serve", "create-user", "demo-data"):
         assert command in result.stdout
+
+
+def test_serve_refuses_a_database_that_was_not_initialised(fresh_instance, tmp_path):
+    result = subprocess.run(_shopfloor("serve", "--port", str(_free_port())), env=fresh_instance,
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "run `shopfloor init` first" in result.stderr
