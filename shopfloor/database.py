@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, event, text
@@ -9,6 +10,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
 from shopfloor.extensions import db
+
+# SQLite stores Numeric as a float; at our scale (3 decimals, < 10^11) that is exact enough.
+warnings.filterwarnings("ignore", message=r"Dialect sqlite\+pysqlite does \*not\* support Decimal")
 
 
 def utcnow() -> datetime:
@@ -88,3 +92,15 @@ def schema_problem() -> str | None:
     if current != heads:
         return "The database schema is not up to date; run `shopfloor init` first."
     return None
+
+
+def new_unique_code(model, kind: str) -> str:
+    """A fresh code (see shopfloor.codes) not yet used by ``model``."""
+    from sqlalchemy import select
+
+    from shopfloor.codes import new_code
+
+    while True:
+        code = new_code(kind)
+        if db.session.scalar(select(model.id).where(model.code == code)) is None:
+            return code

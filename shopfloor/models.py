@@ -1,5 +1,16 @@
 """Imports every area's models so the metadata (and Alembic) sees all tables."""
 
+from shopfloor.audit.models import AuditEntry  # noqa: F401
 from shopfloor.auth.models import SignInAttempt, User  # noqa: F401
+from shopfloor.catalog.models import Material, Product  # noqa: F401
 from shopfloor.core.models import InstallationFact  # noqa: F401
-from shopfloor.partners.models import Partner, PartnerLine  # noqa: F401
+from shopfloor.materials.models import MaterialLot  # noqa: F401
+from shopfloor.orders.models import Order, OrderLine  # noqa: F401
+from shopfloor.partners.models import Partner, PartnerContact, PartnerLine  # noqa: F401
+from shopfloor.production.models import (  # noqa: F401
+    Batch,
+    BatchAllocation,
+    BatchReject,
+    Consumption,
+)
+from shopfloor.shipping.models import DocumentCounter, Shipment, ShipmentLine  # noqa: F401

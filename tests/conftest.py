@@ -192,3 +192,112 @@ def signed_in(client, make_user):
         return client
 
     return as_role
+
+
+# ---------------------------------------------------------------- business builders
+from datetime import date, timedelta  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+TODAY = date(2026, 11, 27)
+VALID_NIPS = ("5260001246", "7740001454", "5213017228", "1132191233", "9542583988")
+
+
+@pytest.fixture
+def manager(make_user):
+    """A manager account to act as in service calls."""
+    return make_user(username="boss", role="manager", display_name="Marta Manager")
+
+
+@pytest.fixture
+def make_partner(db_session, manager):
+    """make_partner(name=..., lines=["soap"], contacts=[ContactData(...)], nip=...)."""
+    from shopfloor.partners.services import ContactData, PartnerData, save_partner
+
+    counter = iter(range(1, 1000))
+
+    def build(name: str | None = None, lines=("soap", "harness", "garments", "copack"),
+              contacts=None, nip: str = "", **overrides):
+        n = next(counter)
+        data = PartnerData(name=name or f"Partner {n} Sp. z o.o.", nip=nip, lines=list(lines),
+                           contacts=contacts if contacts is not None else [
+                               ContactData(name=f"Contact {n}", email=f"c{n}@example.com")],
+                           **overrides)
+        return save_partner(data, manager)
+
+    return build
+
+
+@pytest.fixture
+def make_product(db_session, manager):
+    """make_product(line="soap", code=..., unit="pcs", partner_id=None)."""
+    from shopfloor.catalog.services import ProductData, save_product
+
+    counter = iter(range(1, 1000))
+
+    def build(line: str = "soap", code: str | None = None, unit: str = "pcs",
+              standard_minutes: str = "2.5", **overrides):
+        n = next(counter)
+        return save_product(ProductData(code=code or f"P-{line}-{n}", name=f"{line} product {n}",
+                                        line=line, unit=unit,
+                                        standard_minutes=Decimal(standard_minutes), **overrides),
+                            manager)
+
+    return build
+
+
+@pytest.fixture
+def make_lot(db_session, manager):
+    """make_lot(quantity="10", status="approved", material_code=..., supplier_lot=...)."""
+    from shopfloor.catalog.services import save_material
+    from shopfloor.materials.services import LotReceipt, receive_lot, set_lot_status
+
+    counter = iter(range(1, 1000))
+
+    def build(quantity: str = "10", status: str = "approved", unit: str = "kg",
+              supplier_lot: str | None = None, material=None, **overrides):
+        n = next(counter)
+        material = material or save_material(f"M{n}", f"Material {n}", unit, manager)
+        lot = receive_lot(LotReceipt(material_id=material.id, supplier="Supplier S.A.",
+                                     supplier_lot=supplier_lot or f"SUP-{n}",
+                                     received_on=TODAY - timedelta(days=3),
+                                     quantity=Decimal(quantity), **overrides), manager)
+        if status != "quarantine":
+            set_lot_status(lot, status, manager, reason="test")
+        return lot
+
+    return build
+
+
+@pytest.fixture
+def make_order(db_session, manager, make_partner, make_product):
+    """make_order(partner=..., product=..., quantity="100", status="confirmed")."""
+    from shopfloor.orders.services import LineData, change_order_status, create_order
+
+    def build(partner=None, product=None, quantity: str = "100", status: str = "confirmed",
+              due: date | None = None, lines=None, reference: str = "PO-1"):
+        partner = partner or make_partner()
+        product = product or make_product()
+        due = due or TODAY + timedelta(days=14)
+        lines = lines or [LineData(product.id, Decimal(quantity), due)]
+        order = create_order(partner.id, reference, lines, manager, today=TODAY)
+        if status != "draft":
+            change_order_status(order, "confirmed", manager)
+        return order
+
+    return build
+
+
+@pytest.fixture
+def make_batch(db_session, manager, make_product):
+    """make_batch(product=..., quantity="100", order_line=..., record={...})."""
+    from shopfloor.production.services import AllocationData, plan_batch, update_batch_record
+
+    def build(product=None, quantity: str = "100", order_line=None, record=None):
+        product = product or (order_line.product if order_line else make_product())
+        allocations = [AllocationData(order_line.id, Decimal(quantity))] if order_line else []
+        batch = plan_batch(product.id, Decimal(quantity), allocations, manager)
+        if record:
+            update_batch_record(batch, record, manager)
+        return batch
+
+    return build

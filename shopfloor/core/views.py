@@ -23,7 +23,7 @@ from shopfloor.config import LANGUAGES
 from shopfloor.core.forms import LANGUAGE_NAMES, LanguageForm
 from shopfloor.core.navigation import navigation_for
 from shopfloor.database import check_database
-from shopfloor.lines import LINES
+from shopfloor.lines import all_lines
 
 bp = Blueprint("core", __name__)
 
@@ -34,7 +34,7 @@ STAFF = (Role.MANAGER, Role.SUPERVISOR)
 @require_role(*STAFF)
 def home():
     """Start page for staff: who is signed in, and the way to each area they use."""
-    return render_template("core/home.html", lines=LINES)
+    return render_template("core/home.html", lines=all_lines())
 
 
 @bp.get("/healthz")

@@ -1,10 +1,10 @@
-"""Partner firms: the companies the cooperative does paid work for."""
+"""Partner firms: the companies the cooperative does paid work for, and their contacts."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shopfloor.database import UTCDateTime, utcnow
@@ -19,12 +19,23 @@ class Partner(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    nip: Mapped[str | None] = mapped_column(String(10), unique=True)
+    street: Mapped[str] = mapped_column(String(200), default="")
+    postal_code: Mapped[str] = mapped_column(String(12), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    country: Mapped[str] = mapped_column(String(2), default="PL")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
     lines: Mapped[list[PartnerLine]] = relationship(
         back_populates="partner", cascade="all, delete-orphan", order_by="PartnerLine.line"
+    )
+    contacts: Mapped[list[PartnerContact]] = relationship(
+        back_populates="partner", cascade="all, delete-orphan", order_by="PartnerContact.id"
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -33,6 +44,12 @@ class Partner(db.Model):
     def line_codes(self) -> list[str]:
         """Codes of the production lines this partner orders from."""
         return [pl.line for pl in self.lines]
+
+    @property
+    def delivery_address(self) -> str:
+        """The delivery address on one line."""
+        place = " ".join(p for p in (self.postal_code, self.city) if p)
+        return ", ".join(p for p in (self.street, place) if p)
 
     def __repr__(self) -> str:
         return f"<Partner {self.name}>"
@@ -54,3 +71,19 @@ class PartnerLine(db.Model):
     line: Mapped[str] = mapped_column(String(20), primary_key=True)
 
     partner: Mapped[Partner] = relationship(back_populates="lines")
+
+
+class PartnerContact(db.Model):
+    """A person at a partner firm: who to call, and who hears about deliveries and recalls."""
+
+    __tablename__ = "partner_contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partner.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    function: Mapped[str] = mapped_column(String(120), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+
+    partner: Mapped[Partner] = relationship(back_populates="contacts")

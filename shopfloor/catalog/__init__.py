@@ -1,0 +1,1 @@
+"""Catalogue: the products and services made for partners, and the materials used."""

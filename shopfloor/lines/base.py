@@ -1,0 +1,114 @@
+"""The production-line plug-in interface (DESIGN rule 5).
+
+A line says what a batch of that line records (a marshmallow schema plus the fields the
+batch page shows), what it validates (errors block saving, warnings inform), which gates
+a release and a QC sign-off must pass, and what its labels carry. The generic batch engine
+only calls these methods; it never names a line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from marshmallow import Schema, ValidationError
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a repeating part of a batch record (a table on the page)."""
+
+    name: str
+    label: Any
+    kind: str = "text"  # text | number | date | choice
+    choices: tuple[tuple[str, Any], ...] = ()
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class RecordField:
+    """One field of a line's batch record, as the batch page shows and edits it."""
+
+    name: str
+    label: Any
+    kind: str = "text"  # text | number | date | choice | table
+    choices: tuple[tuple[str, Any], ...] = ()
+    unit: str = ""
+    hint: Any = ""
+    columns: tuple[Column, ...] = ()
+
+
+@dataclass
+class Findings:
+    """What a check found: errors block, warnings inform. Keys are record field names."""
+
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def error(self, field_name: str, message: Any) -> None:
+        """Record a blocking problem on one field."""
+        self.errors.setdefault(field_name, []).append(str(message))
+
+    def warn(self, message: Any) -> None:
+        """Record something worth knowing that does not block."""
+        self.warnings.append(str(message))
+
+    @property
+    def ok(self) -> bool:
+        """Nothing blocks."""
+        return not self.errors
+
+
+class LinePlugin:
+    """Base class of the four line plug-ins; subclasses fill in the class attributes."""
+
+    code: str = ""
+    name: Any = ""
+    schema: type[Schema] = Schema
+    fields: tuple[RecordField, ...] = ()
+
+    def load_record(self, data: dict[str, Any]) -> tuple[dict[str, Any], Findings]:
+        """Parse and check submitted record data: (clean record, findings)."""
+        findings = Findings()
+        try:
+            record = self.schema().load(data)
+        except ValidationError as exc:
+            for name, messages in exc.messages.items():
+                for message in _flatten_messages(messages):
+                    findings.error(name, message)
+            return data, findings
+        self.check_record(record, findings)
+        return record, findings
+
+    def dump_record(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The stored form of a record (JSON-safe)."""
+        return self.schema().dump(record)
+
+    def check_record(self, record: dict[str, Any], findings: Findings) -> None:
+        """Line rules beyond field types: add errors and warnings to ``findings``."""
+
+    def release_gates(self, batch) -> list[str]:
+        """Messages that block releasing this batch to production."""
+        return []
+
+    def qc_gates(self, batch) -> list[str]:
+        """Messages that block the QC sign-off (awaiting QC -> done)."""
+        return []
+
+    def label_fields(self, batch) -> dict[str, str]:
+        """Line-specific lines printed on the batch's labels."""
+        return {}
+
+
+def _flatten_messages(messages) -> list[str]:
+    if isinstance(messages, dict):
+        out: list[str] = []
+        for value in messages.values():
+            out.extend(_flatten_messages(value))
+        return out
+    if isinstance(messages, list | tuple):
+        out = []
+        for value in messages:
+            out.extend(_flatten_messages(value))
+        return out
+    return [str(messages)]

@@ -1,0 +1,69 @@
+"""Garment returns and repairs: the returned items a batch handles.
+
+Grading, dispositions and the 14-day complaint clock come with the garments line's own
+issue; see shared/domain.md section 3.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema
+
+from shopfloor.lines import fields as f
+from shopfloor.lines.base import Column, Findings, LinePlugin, RecordField
+
+REASONS = (
+    ("size", _l("Wrong size")),
+    ("defect", _l("Defect")),
+    ("damaged", _l("Damaged in transport")),
+    ("not_as_described", _l("Not as described")),
+    ("changed_mind", _l("Changed mind")),
+    ("other", _l("Other")),
+)
+
+
+class ReturnedItemSchema(Schema):
+    rma = f.text(required=True, max_length=40)
+    sku = f.text(required=True, max_length=40)
+    size = f.text(max_length=20)
+    colour = f.text(max_length=40)
+    reason = f.choice(tuple(code for code, _ in REASONS), required=True)
+    received_on = f.day()
+
+
+class GarmentRecordSchema(Schema):
+    items = f.rows(ReturnedItemSchema)
+
+
+class GarmentsLine(LinePlugin):
+    code = "garments"
+    name = _l("Garment returns and repairs")
+    schema = GarmentRecordSchema
+    fields = (
+        RecordField("items", _l("Returned items"), "table", columns=(
+            Column("rma", _l("RMA number")),
+            Column("sku", _l("SKU")),
+            Column("size", _l("Size")),
+            Column("colour", _l("Colour")),
+            Column("reason", _l("Reason"), "choice", choices=REASONS),
+            Column("received_on", _l("Received on"), "date"),
+        )),
+    )
+
+    def check_record(self, record, findings: Findings) -> None:
+        keys = [(row["rma"], row["sku"]) for row in record.get("items", [])]
+        if len(keys) != len(set(keys)):
+            findings.error("items", _l("The same RMA and SKU are listed twice."))
+
+    def release_gates(self, batch) -> list[str]:
+        if not (batch.record or {}).get("items"):
+            return [str(_l("List the returned items before release."))]
+        return []
+
+    def qc_gates(self, batch) -> list[str]:
+        items = (batch.record or {}).get("items") or []
+        handled = batch.good_quantity + batch.rejected_quantity
+        if items and handled != len(items):
+            return [str(_l("%(n)s items were received but %(handled)s are counted.",
+                           n=len(items), handled=handled))]
+        return []

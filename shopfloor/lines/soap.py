@@ -1,0 +1,74 @@
+"""Melt-and-pour soap: recipe version, melt and pour temperatures, mould, wrapping.
+
+The ingredient lots and their actual weights are the batch's consumption rows, so they are
+recorded once. Deeper rules (fragrance load, allergens, check weighing) come with the soap
+line's own issue. Temperatures follow shared/domain.md section 1.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema
+
+from shopfloor.lines import fields as f
+from shopfloor.lines.base import Findings, LinePlugin, RecordField
+
+MELT_WARN_C = Decimal(63)   # above this the base starts to suffer
+MELT_FLAG_C = Decimal(71)   # at or above this the batch goes to QC with a flag
+
+
+class SoapRecordSchema(Schema):
+    recipe_code = f.text(max_length=40)
+    recipe_version = f.text(max_length=20)
+    melt_temperature_c = f.number(minimum=20, maximum=120)
+    pour_temperature_c = f.number(minimum=20, maximum=120)
+    mould = f.text(max_length=80)
+    wrapped_on = f.day()
+
+
+class SoapLine(LinePlugin):
+    code = "soap"
+    name = _l("Melt-and-pour soap")
+    schema = SoapRecordSchema
+    fields = (
+        RecordField("recipe_code", _l("Recipe")),
+        RecordField("recipe_version", _l("Recipe version"),
+                    hint=_l("The locked version covered by the safety report (CPSR).")),
+        RecordField("melt_temperature_c", _l("Highest melt temperature"), "number", unit="°C"),
+        RecordField("pour_temperature_c", _l("Pour temperature"), "number", unit="°C"),
+        RecordField("mould", _l("Mould")),
+        RecordField("wrapped_on", _l("Wrapped on"), "date"),
+    )
+
+    def check_record(self, record, findings: Findings) -> None:
+        melt = record.get("melt_temperature_c")
+        if melt is not None and Decimal(melt) >= MELT_FLAG_C:
+            findings.warn(_l("Melted at %(t)s °C: 71 °C or more. QC must look at this batch.",
+                             t=melt))
+        elif melt is not None and Decimal(melt) > MELT_WARN_C:
+            findings.warn(_l("Melted at %(t)s °C: above 63 °C the base may sweat or yellow.",
+                             t=melt))
+
+    def release_gates(self, batch) -> list[str]:
+        if not (batch.record or {}).get("recipe_version"):
+            return [str(_l("Record the recipe version before release."))]
+        return []
+
+    def qc_gates(self, batch) -> list[str]:
+        record = batch.record or {}
+        missing = [str(label) for name, label in (
+            ("melt_temperature_c", _l("melt temperature")),
+            ("pour_temperature_c", _l("pour temperature"))) if record.get(name) in (None, "")]
+        problems = []
+        if missing:
+            problems.append(str(_l("Record the %(what)s before QC sign-off.",
+                                   what=", ".join(missing))))
+        if not batch.consumptions:
+            problems.append(str(_l("Record the ingredient lots used before QC sign-off.")))
+        return problems
+
+    def label_fields(self, batch) -> dict[str, str]:
+        record = batch.record or {}
+        return {"recipe": f"{record.get('recipe_code', '')} v{record.get('recipe_version', '')}"}

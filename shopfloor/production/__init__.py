@@ -1,0 +1,1 @@
+"""Production batches (work orders): status, quantities, rejects, material consumption."""

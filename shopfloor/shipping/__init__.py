@@ -1,0 +1,1 @@
+"""Shipments to partners and their delivery notes (WZ)."""

@@ -1,0 +1,1 @@
+"""Traceability: material lot -> batches -> shipments -> partners, both ways, and recalls."""

@@ -1,0 +1,36 @@
+"""Units of measure, with their Polish and English names."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+UNITS = {
+    "pcs": _l("pcs"),
+    "set": _l("set"),
+    "kg": _l("kg"),
+    "g": _l("g"),
+    "l": _l("l"),
+    "ml": _l("ml"),
+    "m": _l("m"),
+}
+UNIT_CODES = tuple(UNITS)
+
+
+def unit_name(code: str) -> str:
+    """The translated short name of a unit."""
+    return str(UNITS.get(code, code))
+
+
+def plain_quantity(value) -> str:
+    """A quantity without trailing zeros or exponent, as in CSV files: 4, 2.5, 0.125."""
+    from decimal import Decimal
+
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_quantity(value) -> str:
+    """A quantity for people, in their locale: 1 250,5 in Polish."""
+    from flask_babel import format_decimal
+
+    return format_decimal(value, format="#,##0.###")
