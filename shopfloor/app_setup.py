@@ -76,9 +76,8 @@ def register_parts(app: Flask) -> None:
     from shopfloor import models  # noqa: F401 - registers every model with the metadata
     from shopfloor.auth.access import guard_undeclared_views
     from shopfloor.auth.services import load_user_from_session
-    from shopfloor.auth.views import bp as auth_bp
     from shopfloor.cli import register_commands
-    from shopfloor.core.views import bp as core_bp
+    from shopfloor.core.filters import register_filters
     from shopfloor.core.views import security_headers, template_globals
     from shopfloor.database import configure_sqlite
     from shopfloor.errors import register_error_handlers
@@ -98,13 +97,30 @@ def register_parts(app: Flask) -> None:
     login_manager.user_loader(load_user_from_session)
     login_manager.unauthorized_handler(_unauthorized)
 
-    app.register_blueprint(core_bp)
-    app.register_blueprint(auth_bp)
+    for blueprint in _blueprints():
+        app.register_blueprint(blueprint)
+    register_filters(app)
     register_error_handlers(app)
     app.before_request(guard_undeclared_views)
     app.after_request(security_headers)
     app.context_processor(template_globals)
     register_commands(app)
+
+
+def _blueprints() -> list:
+    """Every area's blueprint, in menu order."""
+    from shopfloor.auth.views import bp as auth
+    from shopfloor.catalog.views import bp as catalog
+    from shopfloor.core.views import bp as core
+    from shopfloor.materials.views import bp as materials
+    from shopfloor.orders.views import bp as orders
+    from shopfloor.partners.views import bp as partners
+    from shopfloor.production.views import bp as production
+    from shopfloor.shipping.views import bp as shipping
+    from shopfloor.traceability.views import bp as traceability
+
+    return [core, auth, orders, production, materials, shipping, traceability, partners,
+            catalog]
 
 
 def _unauthorized():

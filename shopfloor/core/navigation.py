@@ -18,9 +18,20 @@ class NavItem:
     roles: frozenset[str]
 
 
+STAFF = frozenset({Role.MANAGER, Role.SUPERVISOR})
+MANAGER = frozenset({Role.MANAGER})
+
 NAVIGATION: tuple[NavItem, ...] = (
-    NavItem("core.home", _l("Start"), frozenset({Role.MANAGER, Role.SUPERVISOR})),
-    NavItem("auth.staff_list", _l("Staff accounts"), frozenset({Role.MANAGER})),
+    NavItem("core.home", _l("Start"), STAFF),
+    NavItem("orders.order_list", _l("Orders"), STAFF),
+    NavItem("production.batch_list", _l("Batches"), STAFF),
+    NavItem("materials.lot_list", _l("Material lots"), STAFF),
+    NavItem("shipping.shipment_list", _l("Shipments"), STAFF),
+    NavItem("traceability.trace", _l("Traceability"), STAFF),
+    NavItem("partners.partner_list", _l("Partners"), STAFF),
+    NavItem("catalog.product_list", _l("Products"), STAFF),
+    NavItem("catalog.material_list", _l("Materials"), STAFF),
+    NavItem("auth.staff_list", _l("Staff accounts"), MANAGER),
 )
 
 

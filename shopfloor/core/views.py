@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     current_app,
@@ -17,24 +19,29 @@ from flask_login import current_user
 
 from shopfloor.auth.access import PUBLIC, require_role
 from shopfloor.auth.forms import role_name
-from shopfloor.auth.models import Role
 from shopfloor.auth.services import MIN_PASSWORD_LENGTH, set_language
 from shopfloor.config import LANGUAGES
+from shopfloor.core.dashboard import build_dashboard
 from shopfloor.core.forms import LANGUAGE_NAMES, LanguageForm
 from shopfloor.core.navigation import navigation_for
+from shopfloor.core.roles import STAFF
 from shopfloor.database import check_database
 from shopfloor.lines import all_lines
+from shopfloor.orders.status import ORDER_STATUS_NAMES
+from shopfloor.production.status import BATCH_STATUS_NAMES
+from shopfloor.timeutil import local_today
 
 bp = Blueprint("core", __name__)
 
-STAFF = (Role.MANAGER, Role.SUPERVISOR)
 
 
 @bp.get("/")
 @require_role(*STAFF)
 def home():
-    """Start page for staff: who is signed in, and the way to each area they use."""
-    return render_template("core/home.html", lines=all_lines())
+    """Start page for staff: overdue and due orders, lots to approve, batches per line."""
+    today = local_today()
+    return render_template("core/home.html", lines=all_lines(), today=today,
+                           week_end=today + timedelta(days=7), dashboard=build_dashboard(today))
 
 
 @bp.get("/healthz")
@@ -75,6 +82,8 @@ def template_globals() -> dict:
         "language_names": LANGUAGE_NAMES,
         "language_next": request.full_path.rstrip("?"),
         "role_name": role_name,
+        "batch_status_names": BATCH_STATUS_NAMES,
+        "order_status_names": ORDER_STATUS_NAMES,
         "min_password_length": MIN_PASSWORD_LENGTH,
     }
 

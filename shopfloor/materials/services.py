@@ -24,6 +24,11 @@ LOT_MACHINE = table("lot", LotStatus.QUARANTINE, {
     LotStatus.APPROVED: (LotStatus.QUARANTINE, LotStatus.REJECTED),
     LotStatus.REJECTED: (LotStatus.QUARANTINE,),
 })
+LOT_ACTION_NAMES = {
+    LotStatus.QUARANTINE: _l("Back to quarantine"),
+    LotStatus.APPROVED: _l("Approve"),
+    LotStatus.REJECTED: _l("Reject"),
+}
 LOT_STATUS_NAMES = {
     LotStatus.QUARANTINE: _l("Quarantine"),
     LotStatus.APPROVED: _l("Approved"),

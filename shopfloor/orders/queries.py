@@ -110,3 +110,11 @@ def line_progress(order: Order) -> dict[int, LineProgress]:
             share = allocated / planned if planned else Decimal(0)
             entry.made += (good * share).quantize(Decimal("0.001"))
     return progress
+
+
+def overdue_ids(order_ids: list[int], today: date) -> set[int]:
+    """Which of these orders are overdue (one query for a whole page of the list)."""
+    if not order_ids:
+        return set()
+    return set(db.session.scalars(select(Order.id).where(
+        Order.id.in_(order_ids), overdue_order_filter(today))))

@@ -158,6 +158,7 @@ def _has_batches(order_line_id: int) -> bool:
 def change_order_status(order: Order, to_status: str, user, reason: str = "",
                         expected_version: int | str | None = None) -> None:
     """A person moves an order: confirm, back to draft, cancel (with a reason), close."""
+    check_version(order, expected_version)
     if (order.status, to_status) not in MANUAL_MOVES and to_status != OrderStatus.CANCELLED:
         raise DomainError(_l("This status follows from production and shipping; "
                              "it cannot be set by hand."), field="status")

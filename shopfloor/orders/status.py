@@ -61,3 +61,11 @@ def is_line_overdue(due_date: date, ordered, shipped, order_status: str, today: 
     The SQL form of the same rule is ``orders.queries.overdue_line_filter``.
     """
     return order_status not in FINISHED and due_date < today and shipped < ordered
+
+# What the buttons say for the moves a person makes.
+ORDER_ACTION_NAMES = {
+    S.CONFIRMED: _l("Confirm"),
+    S.DRAFT: _l("Back to draft"),
+    S.CANCELLED: _l("Cancel the order"),
+    S.CLOSED: _l("Close"),
+}

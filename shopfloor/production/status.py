@@ -46,3 +46,14 @@ BATCH_STATUS_NAMES = {
     B.ON_HOLD: _l("On hold"),
     B.SCRAPPED: _l("Scrapped"),
 }
+
+# What the buttons say for each move.
+BATCH_ACTION_NAMES = {
+    B.PLANNED: _l("Back to planned"),
+    B.RELEASED: _l("Release"),
+    B.IN_PROGRESS: _l("Start"),
+    B.AWAITING_QC: _l("Send to QC"),
+    B.DONE: _l("Sign off QC"),
+    B.ON_HOLD: _l("Put on hold"),
+    B.SCRAPPED: _l("Scrap"),
+}

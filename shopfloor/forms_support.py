@@ -1,0 +1,38 @@
+"""Helpers shared by the views: putting a service's DomainError next to the right field."""
+
+from __future__ import annotations
+
+from wtforms import DecimalField
+
+from shopfloor.errors import DomainError
+
+
+def attach_error(form, exc: DomainError) -> int:
+    """Show the error next to its field (or above the form); return the HTTP status to use."""
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None and hasattr(field, "errors"):
+        if isinstance(field.errors, list):
+            field.errors.append(str(exc.message))
+        else:  # FieldList/FormField keep errors in other shapes
+            form.form_errors.append(str(exc.message))
+    else:
+        form.form_errors.append(str(exc.message))
+    return exc.status_code if exc.status_code != 400 else 422
+
+
+def form_status(form, status: int = 200) -> int:
+    """The status to answer with: one a service chose (409...), else 422 if the form has
+    errors, else 200."""
+    if status != 200:
+        return status
+    return 422 if form.errors or form.form_errors else 200
+
+
+class LocalDecimalField(DecimalField):
+    """A decimal input that also takes a Polish decimal comma and spaces: "1 250,5"."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [value.replace("\u00a0", "").replace(" ", "").replace(",", ".")
+                         for value in valuelist]
+        super().process_formdata(valuelist)

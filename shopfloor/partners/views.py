@@ -1,0 +1,90 @@
+"""Partner firms: list, detail, create and edit."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from shopfloor.audit.services import history
+from shopfloor.auth.access import require_role
+from shopfloor.core.roles import MANAGER, STAFF
+from shopfloor.errors import DomainError
+from shopfloor.extensions import db
+from shopfloor.forms_support import attach_error, form_status
+from shopfloor.orders.queries import page_of
+from shopfloor.partners import queries
+from shopfloor.partners.forms import PartnerForm
+from shopfloor.partners.models import Partner
+from shopfloor.partners.services import ContactData, PartnerData, save_partner
+
+bp = Blueprint("partners", __name__, url_prefix="/partners")
+
+
+def _data(form: PartnerForm) -> PartnerData:
+    return PartnerData(
+        name=form.name.data or "", nip=form.nip.data or "", street=form.street.data or "",
+        postal_code=form.postal_code.data or "", city=form.city.data or "",
+        email=form.email.data or "", phone=form.phone.data or "", notes=form.notes.data or "",
+        active=bool(form.active.data), lines=list(form.lines.data or []),
+        contacts=[ContactData(c["name"] or "", c["function"] or "", c["email"] or "",
+                              c["phone"] or "")
+                  for c in form.contacts.data if (c.get("name") or "").strip()
+                  or (c.get("email") or "").strip() or (c.get("phone") or "").strip()])
+
+
+@bp.get("/")
+@require_role(*STAFF)
+def partner_list():
+    """Partners, searchable by name, NIP or city."""
+    search = request.args.get("q", "")
+    rows, total = page_of(queries.partners_query(search), request.args.get("page", 1, int))
+    return render_template("partners/list.html", partners=rows, total=total, search=search)
+
+
+@bp.get("/<int:partner_id>")
+@require_role(*STAFF)
+def partner_detail(partner_id: int):
+    """One partner with contacts and history."""
+    partner = db.session.get(Partner, partner_id) or abort(404)
+    return render_template("partners/detail.html", partner=partner, entries=history(partner))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require_role(*MANAGER)
+def partner_new():
+    """Add a partner firm."""
+    form = PartnerForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            partner = save_partner(_data(form), current_user._get_current_object())
+        except DomainError as exc:
+            status = attach_error(form, exc)
+        else:
+            flash(_("Partner %(name)s saved.", name=partner.name), "success")
+            return redirect(url_for("partners.partner_detail", partner_id=partner.id))
+    return (render_template("partners/form.html", form=form, partner=None),
+            form_status(form, status))
+
+
+@bp.route("/<int:partner_id>/edit", methods=["GET", "POST"])
+@require_role(*MANAGER)
+def partner_edit(partner_id: int):
+    """Change a partner firm (refused if someone else saved it meanwhile)."""
+    partner = db.session.get(Partner, partner_id) or abort(404)
+    form = PartnerForm(obj=partner)
+    if request.method == "GET":
+        form.lines.data = partner.line_codes
+    status = 200
+    if form.validate_on_submit():
+        try:
+            save_partner(_data(form), current_user._get_current_object(), partner,
+                         expected_version=form.version.data)
+        except DomainError as exc:
+            status = attach_error(form, exc)
+        else:
+            flash(_("Partner %(name)s saved.", name=partner.name), "success")
+            return redirect(url_for("partners.partner_detail", partner_id=partner.id))
+    return (render_template("partners/form.html", form=form, partner=partner),
+            form_status(form, status))

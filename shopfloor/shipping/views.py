@@ -1,0 +1,120 @@
+"""Shipments: ship from an order, list, detail and the delivery note PDF."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from shopfloor.auth.access import require_role
+from shopfloor.core.roles import STAFF
+from shopfloor.errors import DomainError
+from shopfloor.extensions import db
+from shopfloor.forms_support import attach_error, form_status
+from shopfloor.orders.models import Order
+from shopfloor.orders.queries import page_of
+from shopfloor.shipping import queries
+from shopfloor.shipping.forms import ShipmentForm
+from shopfloor.shipping.models import Shipment
+from shopfloor.shipping.services import ShipmentLineData, create_shipment
+from shopfloor.timeutil import local_today
+
+bp = Blueprint("shipping", __name__, url_prefix="/shipments")
+
+
+def _quantities(rows) -> tuple[list[ShipmentLineData], dict[str, str], dict[str, str]]:
+    """Read qty-<line>-<batch> inputs: (lines, what was typed, per-input errors)."""
+    lines, typed, errors = [], {}, {}
+    for line, batch, _available in rows:
+        name = f"qty-{line.id}-{batch.id}"
+        raw = request.form.get(name, "").strip().replace(",", ".")
+        typed[name] = request.form.get(name, "")
+        if not raw:
+            continue
+        try:
+            quantity = Decimal(raw)
+        except InvalidOperation:
+            errors[name] = _("Enter a number, for example 12.5.")
+            continue
+        lines.append(ShipmentLineData(line.id, batch.id, quantity))
+    return lines, typed, errors
+
+
+@bp.route("/new/<int:order_id>", methods=["GET", "POST"])
+@require_role(*STAFF)
+def shipment_new(order_id: int):
+    """Ship finished batches of an order; issues the next delivery-note number."""
+    order = db.session.get(Order, order_id) or abort(404)
+    rows = queries.shippable_rows(order)
+    form = ShipmentForm()
+    if request.method == "GET":
+        form.shipped_on.data = local_today()
+    typed: dict[str, str] = {}
+    input_errors: dict[str, str] = {}
+    status = 200
+    if form.validate_on_submit():
+        lines, typed, input_errors = _quantities(rows)
+        if input_errors:
+            status = 422
+        else:
+            try:
+                shipment = create_shipment(order, form.shipped_on.data, lines,
+                                           current_user._get_current_object(),
+                                           carrier=form.carrier.data or "",
+                                           tracking=form.tracking.data or "",
+                                           notes=form.notes.data or "")
+            except DomainError as exc:
+                status = attach_error(form, exc)
+            else:
+                flash(_("Shipment %(number)s saved.", number=shipment.number), "success")
+                return redirect(url_for("shipping.shipment_detail", shipment_id=shipment.id))
+    elif request.method == "POST":
+        _lines, typed, input_errors = _quantities(rows)
+    return render_template("shipping/new.html", order=order, rows=rows, form=form, typed=typed,
+                           input_errors=input_errors), form_status(form, status)
+
+
+@bp.get("/")
+@require_role(*STAFF)
+def shipment_list():
+    """All shipments, newest first."""
+    search = request.args.get("q", "")
+    rows, total = page_of(queries.shipments_query(search), request.args.get("page", 1, int))
+    return render_template("shipping/list.html", shipments=rows, total=total, search=search)
+
+
+@bp.get("/<int:shipment_id>")
+@require_role(*STAFF)
+def shipment_detail(shipment_id: int):
+    """One shipment and what it carried."""
+    shipment = db.session.get(Shipment, shipment_id) or abort(404)
+    return render_template("shipping/detail.html", shipment=shipment)
+
+
+@bp.get("/<int:shipment_id>/wz.pdf")
+@require_role(*STAFF)
+def delivery_note(shipment_id: int):
+    """The delivery note (WZ) as a PDF listing batches and the lots in them."""
+    from shopfloor.shipping.delivery_note import delivery_note_pdf
+
+    shipment = db.session.get(Shipment, shipment_id) or abort(404)
+    settings = current_app.config["SHOPFLOOR"]
+    pdf = delivery_note_pdf(shipment, {"name": settings["cooperative.name"],
+                                       "address": settings["cooperative.address"],
+                                       "nip": settings["cooperative.nip"]},
+                            time_zone=settings["time_zone"])
+    filename = shipment.number.replace("/", "-") + ".pdf"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

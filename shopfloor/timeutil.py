@@ -1,0 +1,16 @@
+"""Dates as the cooperative sees them: stored in UTC, the working day in the local zone."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from shopfloor.database import utcnow
+
+
+def local_today() -> date:
+    """Today's date in the configured time zone (a Warsaw evening is still today)."""
+    zone = ZoneInfo(current_app.config["SHOPFLOOR"]["time_zone"])
+    return utcnow().astimezone(zone).date()
