@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import DecimalField
+from wtforms.widgets import TextInput
 
 from shopfloor.errors import DomainError
 
@@ -29,10 +30,32 @@ def form_status(form, status: int = 200) -> int:
 
 
 class LocalDecimalField(DecimalField):
-    """A decimal input that also takes a Polish decimal comma and spaces: "1 250,5"."""
+    """A decimal input that also takes a Polish decimal comma and spaces: "1 250,5".
+
+    Rendered as a text input with a numeric keyboard: type=number refuses the comma.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, *args, **kwargs):
+        render_kw = {"inputmode": "decimal", "autocomplete": "off", **(kwargs.pop(
+            "render_kw", None) or {})}
+        super().__init__(*args, render_kw=render_kw, **kwargs)
 
     def process_formdata(self, valuelist):
         if valuelist:
             valuelist = [value.replace("\u00a0", "").replace(" ", "").replace(",", ".")
                          for value in valuelist]
         super().process_formdata(valuelist)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        from flask_babel import get_locale
+
+        from shopfloor.units import plain_quantity
+
+        text = plain_quantity(self.data)
+        return text.replace(".", ",") if str(get_locale()) == "pl" else text

@@ -39,6 +39,22 @@ def _prepare_postgres(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """Compile the Polish catalogue when the .po is newer than the .mo (an edited checkout);
+    installing the package does the same through the build hook."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in (REPO_ROOT / "shopfloor" / "translations").glob("*/LC_MESSAGES/*.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            with po_path.open("rb") as po_file:
+                catalog = read_po(po_file, locale=po_path.parts[-3])
+            with mo_path.open("wb") as mo_file:
+                write_mo(mo_file, catalog)
+
+
 @pytest.fixture(scope="session")
 def run_dir():
     """A scratch folder for this test run (instance folder, SQLite files)."""

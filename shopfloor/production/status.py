@@ -51,7 +51,7 @@ BATCH_STATUS_NAMES = {
 BATCH_ACTION_NAMES = {
     B.PLANNED: _l("Back to planned"),
     B.RELEASED: _l("Release"),
-    B.IN_PROGRESS: _l("Start"),
+    B.IN_PROGRESS: _l("Start the batch"),
     B.AWAITING_QC: _l("Send to QC"),
     B.DONE: _l("Sign off QC"),
     B.ON_HOLD: _l("Put on hold"),
