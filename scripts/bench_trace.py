@@ -28,11 +28,11 @@ What it does:
      A list variant whose page does not answer 200 is reported as FAILED and budgeted
      on its query figure instead.
 
-   Every figure (p50 and p95 of each measurement) is printed on one line (name, value, unit) with its ratio to the baseline
-   of the same run, followed by the budget verdicts: trace p95 <= 50 ms and order list
-   p95 <= 100 ms. The exit status is 1 when a budget is exceeded or the page fails, 2 on a
-   usage error. Traces and queries run with a fresh session per call (``session.close()``
-   untimed before each), like one request each.
+   Every figure (p50 and p95 of each measurement) is printed on one line (name, value,
+   unit) with its ratio to the baseline of the same run, followed by the budget verdicts:
+   trace p95 <= 50 ms and order list p95 <= 100 ms. The exit status is 1 when a budget is
+   exceeded or the page fails, 2 on a usage error. Traces and queries run with a fresh
+   session per call (``session.close()`` untimed before each), like one request each.
 
 Run it from the repository root::
 
@@ -649,7 +649,8 @@ def explain(engine, title: str, run: Callable[[], object]) -> None:
                            " ".join(statement.split()))
             print(shown)
             for row in conn.exec_driver_sql(prefix + statement, parameters):
-                print("    " + " | ".join(str(v) for v in row))
+                line = " | ".join(str(v) for v in row)
+                print("    " + (line if len(line) <= 160 else line[:157] + "..."))
 
 
 # --------------------------------------------------------------------------- main

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, render_template, request
 from sqlalchemy import select
 
 from shopfloor.auth.access import require_role
-from shopfloor.codes import InvalidCode, normalize_code, parse_code
+from shopfloor.codes import KIND_BATCH, KIND_LOT, InvalidCode, normalize_code, parse_code
 from shopfloor.core.roles import STAFF
 from shopfloor.extensions import db
 from shopfloor.materials.models import MaterialLot
@@ -32,9 +32,9 @@ def _resolve(args) -> dict:
         code = parse_code(text)
     except InvalidCode:
         code = None
-    if code and code.startswith("B"):
+    if code and code.startswith(KIND_BATCH):
         return {"text": text, "batch": db.session.scalar(select(Batch).where(Batch.code == code))}
-    if code and code.startswith("M"):
+    if code and code.startswith(KIND_LOT):
         lot = db.session.scalar(select(MaterialLot).where(MaterialLot.code == code))
         return {"text": text, "lots": [lot] if lot else []}
     # Not one of our codes: a supplier's lot number, as named in a supplier recall.
