@@ -72,8 +72,21 @@ def apply_edits(record, values: Mapping[str, Any], user, *, reason: str | None =
         raise DomainError(_l("This record is released: say why you change it."), field="reason")
     for name, (_old, new) in changes.items():
         setattr(record, name, new)
-    write_audit(record, "edited", user, reason=reason, changes=changes)
+    write_audit(record, "edited", user, reason=reason, changes=_expand(changes))
     return changes
+
+
+def _expand(changes: Mapping[str, tuple[Any, Any]]) -> dict[str, tuple[Any, Any]]:
+    """Dict-valued fields (a batch record) are audited key by key: ``record.mould``."""
+    expanded: dict[str, tuple[Any, Any]] = {}
+    for name, (old, new) in changes.items():
+        if isinstance(old, dict) and isinstance(new, dict):
+            for key in sorted(set(old) | set(new)):
+                if old.get(key) != new.get(key):
+                    expanded[f"{name}.{key}"] = (old.get(key), new.get(key))
+        else:
+            expanded[name] = (old, new)
+    return expanded
 
 
 def history(record) -> list[AuditEntry]:

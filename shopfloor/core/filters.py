@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from shopfloor.audit.labels import field_label
 from shopfloor.codes import format_code
 from shopfloor.lines import line_name
 from shopfloor.partners.nip import format_nip
@@ -17,3 +18,4 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(unit_name, "unit")
     app.add_template_filter(line_name, "line_name")
     app.add_template_filter(format_nip, "nip")
+    app.add_template_filter(field_label, "field_label")

@@ -93,7 +93,7 @@ def batch_new():
 
 
 def _detail(batch: Batch, *, move_form=None, record_form=None, output_form=None,
-            consume_form=None, record_errors=None, submitted_record=None, warnings=(),
+            consume_form=None, record_errors=None, submitted_record=None,
             status: int = 200):
     plugin = get_line(batch.line)
     return render_template(
@@ -106,7 +106,7 @@ def _detail(batch: Batch, *, move_form=None, record_form=None, output_form=None,
             rejects=[{"reason": r.reason, "quantity": r.quantity} for r in batch.rejects]),
         consume_form=consume_form or ConsumeForm(),
         record=batch.record or {}, submitted_record=submitted_record,
-        record_errors=record_errors or {}, warnings=warnings, table_rows=table_rows,
+        record_errors=record_errors or {}, table_rows=table_rows,
         can_consume=batch.status in CONSUMING_STATUSES,
         can_record_output=batch.status in OUTPUT_STATUSES,
         record_needs_reason=batch.status not in UNRELEASED,

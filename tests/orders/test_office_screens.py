@@ -23,7 +23,7 @@ def text(response) -> str:
 
 def version_on(client, url: str) -> str:
     """The record version the page's forms carry, as a browser would send it back."""
-    return re.search(r'name="version" value="(\d+)"', text(client.get(url))).group(1)
+    return re.search(r'name="version"[^>]*value="(\d+)"', text(client.get(url))).group(1)
 
 
 def test_a_manager_goes_from_partner_to_delivery_note(signed_in, db_session, app):
@@ -219,3 +219,22 @@ def test_a_stale_order_status_change_gets_409(signed_in, make_order, manager):
                              page=f"/orders/{order.id}")
     assert response.status_code == 409
     assert "Marta Manager zmienił(a) ten zapis" in text(response)
+
+
+def test_editing_an_order_changes_its_lines_and_shows_the_change_in_history(
+        signed_in, make_order, make_product, db_session):
+    client = signed_in("manager")
+    order = make_order(quantity="100")
+    line = order.lines[0]
+    url = f"/orders/{order.id}/edit"
+    page = text(client.get(url))
+    assert 'value="100"' in page
+    response = client.submit(url, {
+        "partner_id": str(order.partner_id), "partner_reference": "PO-1-B",
+        "lines-0-product_id": str(line.product_id), "lines-0-quantity": "1 250,5",
+        "lines-0-due_date": line.due_date.isoformat(), "version": version_on(client, url)})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Order, order.id).lines[0].quantity == 1250.5
+    detail = text(client.get(f"/orders/{order.id}"))
+    assert "Numer zamówienia partnera</strong>: PO-1 → PO-1-B" in detail

@@ -54,5 +54,5 @@ def test_the_second_of_two_simultaneous_edits_gets_a_conflict(app, make_batch, m
     assert saved.version == seen_version + 1
     edits = [e for e in history(saved) if e.action == "edited"]
     assert edits[0].actor_name == "Marta Manager"
-    assert edits[0].changes["record"][1]["mould"] == "M-1"
+    assert edits[0].changes["record.mould"] == ["", "M-1"]
     assert "Ola Supervisor" not in {e.actor_name for e in edits}
