@@ -21,6 +21,11 @@ def attach_error(form, exc: DomainError) -> int:
     return exc.status_code if exc.status_code != 400 else 422
 
 
+def int_or_none(value):
+    """Coerce a select's value: an id, or None for the empty choice."""
+    return int(value) if value not in (None, "", "None") else None
+
+
 def form_status(form, status: int = 200) -> int:
     """The status to answer with: one a service chose (409...), else 422 if the form has
     errors, else 200."""

@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from shopfloor.forms_support import LocalDecimalField
+from shopfloor.forms_support import LocalDecimalField, int_or_none
 from shopfloor.lines import all_lines
 from shopfloor.partners.queries import active_partners
 from shopfloor.units import UNITS
@@ -39,7 +39,7 @@ class ProductForm(FlaskForm):
         validators=[InputRequired(_l("Enter the standard minutes per unit (0 or more).")),
                     NumberRange(min=0, message=_l(
                         "Enter the standard minutes per unit (0 or more)."))])
-    partner_id = SelectField(_l("Made only for"), coerce=lambda v: int(v) if v else None)
+    partner_id = SelectField(_l("Made only for"), coerce=int_or_none)
     description = TextAreaField(_l("Description"))
     active = BooleanField(_l("Active"), default=True)
     version = HiddenField()

@@ -15,20 +15,16 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from shopfloor.catalog.queries import active_materials
-from shopfloor.forms_support import LocalDecimalField
+from shopfloor.forms_support import LocalDecimalField, int_or_none
 from shopfloor.partners.queries import active_partners
-
-
-def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 class LotReceiptForm(FlaskForm):
     """Receive a delivery of one material."""
 
-    material_id = SelectField(_l("Material"), coerce=_int_or_none,
+    material_id = SelectField(_l("Material"), coerce=int_or_none,
                               validators=[InputRequired(_l("Choose a material from the list."))])
-    owner_partner_id = SelectField(_l("Owner"), coerce=_int_or_none)
+    owner_partner_id = SelectField(_l("Owner"), coerce=int_or_none)
     supplier = StringField(_l("Supplier"), validators=[DataRequired(_l("Enter the supplier.")),
                                                        Length(max=200)])
     supplier_lot = StringField(_l("Supplier's lot number"), validators=[

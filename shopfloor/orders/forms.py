@@ -18,21 +18,18 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from shopfloor.catalog.queries import active_products
-from shopfloor.forms_support import LocalDecimalField
+from shopfloor.forms_support import LocalDecimalField, int_or_none
 from shopfloor.partners.queries import active_partners
 from shopfloor.units import unit_name
 
 EXTRA_LINE_ROWS = 2
 
 
-def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
-
 
 class OrderLineForm(Form):
     """One row of the lines table (an empty row is ignored)."""
 
-    product_id = SelectField(_l("Product"), coerce=_int_or_none, validate_choice=False)
+    product_id = SelectField(_l("Product"), coerce=int_or_none, validate_choice=False)
     quantity = LocalDecimalField(_l("Quantity"), places=None, validators=[Optional()])
     due_date = DateField(_l("Due date"), validators=[Optional()])
     notes = StringField(_l("Notes"), validators=[Length(max=200)])
@@ -45,7 +42,7 @@ class OrderLineForm(Form):
 class OrderForm(FlaskForm):
     """Create or edit an order."""
 
-    partner_id = SelectField(_l("Partner"), coerce=_int_or_none, validate_choice=False)
+    partner_id = SelectField(_l("Partner"), coerce=int_or_none, validate_choice=False)
     partner_reference = StringField(_l("Partner's order number"), validators=[Length(max=80)])
     notes = TextAreaField(_l("Notes"))
     lines = FieldList(FormField(OrderLineForm), min_entries=1)

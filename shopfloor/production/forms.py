@@ -17,20 +17,17 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 
 from shopfloor.catalog.queries import active_products
-from shopfloor.forms_support import LocalDecimalField
+from shopfloor.forms_support import LocalDecimalField, int_or_none
 from shopfloor.units import unit_name
 
 EXTRA_REJECT_ROWS = 2
 
 
-def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
-
 
 class BatchPlanForm(FlaskForm):
     """Plan a batch of one product, optionally for one order line."""
 
-    product_id = SelectField(_l("Product"), coerce=_int_or_none, validate_choice=False)
+    product_id = SelectField(_l("Product"), coerce=int_or_none, validate_choice=False)
     planned_quantity = LocalDecimalField(_l("Quantity to make"), places=None, validators=[
         InputRequired(_l("The quantity must be more than zero."))])
     allocated_quantity = LocalDecimalField(_l("Of which for the order"), places=None,
