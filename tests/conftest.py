@@ -310,7 +310,9 @@ def make_batch(db_session, manager, make_product):
 
     def build(product=None, quantity: str = "100", order_line=None, record=None):
         product = product or (order_line.product if order_line else make_product())
-        allocations = [AllocationData(order_line.id, Decimal(quantity))] if order_line else []
+        allocations = ([AllocationData(order_line.id, min(Decimal(quantity),
+                                                          order_line.quantity))]
+                       if order_line else [])
         batch = plan_batch(product.id, Decimal(quantity), allocations, manager)
         if record:
             update_batch_record(batch, record, manager)

@@ -86,7 +86,11 @@ class LineProgress:
 
 
 def line_progress(order: Order) -> dict[int, LineProgress]:
-    """Progress of each line of an order, computed from its batches and shipments."""
+    """Progress of each line of an order, computed from its batches and shipments.
+
+    A finished batch's good output fills its allocations in the order they were made,
+    each up to its allocated quantity; what is left over goes to stock.
+    """
     from shopfloor.production.models import Batch, BatchAllocation
     from shopfloor.production.status import BatchStatus
 
@@ -94,21 +98,28 @@ def line_progress(order: Order) -> dict[int, LineProgress]:
                 for line in order.lines}
     if not progress:
         return progress
+    serving = select(BatchAllocation.batch_id).where(
+        BatchAllocation.order_line_id.in_(list(progress)))
     rows = db.session.execute(
-        select(BatchAllocation.order_line_id, BatchAllocation.quantity, Batch.status,
-               Batch.good_quantity, Batch.planned_quantity)
+        select(BatchAllocation.batch_id, BatchAllocation.order_line_id, BatchAllocation.quantity,
+               Batch.status, Batch.good_quantity)
         .join(Batch, Batch.id == BatchAllocation.batch_id)
-        .where(BatchAllocation.order_line_id.in_(list(progress))))
-    for line_id, allocated, status, good, planned in rows:
-        entry = progress[line_id]
+        .where(BatchAllocation.batch_id.in_(serving))
+        .order_by(BatchAllocation.batch_id, BatchAllocation.id))
+    left_of_batch: dict[int, Decimal] = {}
+    for batch_id, line_id, allocated, status, good in rows:
         if status == BatchStatus.SCRAPPED:
             continue
+        left = left_of_batch.setdefault(batch_id, good if status == BatchStatus.DONE
+                                        else Decimal(0))
+        share = min(left, allocated)
+        left_of_batch[batch_id] = left - share
+        entry = progress.get(line_id)
+        if entry is None:
+            continue  # the same batch also serves another order
         entry.batch_statuses.append(status)
         entry.planned += allocated
-        if status == BatchStatus.DONE:
-            # A batch's good output goes to its order lines in proportion to the allocation.
-            share = allocated / planned if planned else Decimal(0)
-            entry.made += (good * share).quantize(Decimal("0.001"))
+        entry.made += share
     return progress
 
 

@@ -24,7 +24,8 @@ def batches_query(line: str = "", status: str = "", search: str = ""):
 
 def batches_of_order(order_id: int) -> list[Batch]:
     """Every batch serving a line of the order."""
-    return list(db.session.scalars(
-        select(Batch).join(BatchAllocation, BatchAllocation.batch_id == Batch.id)
-        .join(OrderLine, OrderLine.id == BatchAllocation.order_line_id)
-        .where(OrderLine.order_id == order_id).distinct().order_by(Batch.id)))
+    serving = (select(BatchAllocation.batch_id)
+               .join(OrderLine, OrderLine.id == BatchAllocation.order_line_id)
+               .where(OrderLine.order_id == order_id))
+    return list(db.session.scalars(select(Batch).where(Batch.id.in_(serving))
+                                   .order_by(Batch.id)))

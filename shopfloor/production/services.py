@@ -85,6 +85,10 @@ def plan_batch(product_id: int | None, planned_quantity: Decimal | None,
                               field="allocations")
         if allocation.quantity is None or allocation.quantity <= 0:
             raise DomainError(_l("The quantity must be more than zero."), field="allocations")
+        if allocation.quantity > line.quantity:
+            raise DomainError(_l("Order %(code)s line %(no)s needs only %(qty)s.",
+                                 code=line.order.code, no=line.line_no,
+                                 qty=format_quantity(line.quantity)), field="allocations")
         total += allocation.quantity
     if total > planned_quantity:
         raise DomainError(_l("The order lines take more than the batch will make."),

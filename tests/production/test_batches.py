@@ -162,3 +162,30 @@ def test_negative_output_is_refused(make_batch, manager):
     with pytest.raises(DomainError) as error:
         record_output(batch, Decimal(1), [RejectData("", Decimal(1))], manager)
     assert error.value.field == "rejects"
+
+
+def test_overage_goes_to_stock_and_a_full_allocation_makes_the_order_ready(
+        make_order, make_batch, make_lot, manager):
+    from shopfloor.orders.queries import line_progress
+    from shopfloor.production.services import AllocationData, plan_batch
+
+    order = make_order(quantity="400")
+    line = order.lines[0]
+    # 420 planned to cover rejects, 400 of them for the order; 412 come out good.
+    batch = plan_batch(line.product_id, Decimal(420), [AllocationData(line.id, Decimal(400))],
+                       manager)
+    update_batch_record(batch, SOAP_RECORD, manager)
+    run_to_awaiting_qc(batch, manager, lot=make_lot(), good="412")
+    move_batch(batch, "done", manager)
+    progress = line_progress(order)[line.id]
+    assert progress.made == Decimal(400) and progress.planned == Decimal(400)
+    assert order.status == "ready"
+
+
+def test_an_allocation_larger_than_the_line_is_refused(make_order, manager):
+    from shopfloor.production.services import AllocationData, plan_batch
+
+    order = make_order(quantity="10")
+    line = order.lines[0]
+    with pytest.raises(DomainError, match="potrzebuje tylko 10"):
+        plan_batch(line.product_id, Decimal(20), [AllocationData(line.id, Decimal(20))], manager)
