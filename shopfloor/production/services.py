@@ -18,7 +18,7 @@ from shopfloor.audit.services import (
     write_audit,
 )
 from shopfloor.catalog.models import Product
-from shopfloor.codes import KIND_BATCH, InvalidCode, parse_code
+from shopfloor.codes import KIND_BATCH, InvalidCode, format_code, parse_code
 from shopfloor.database import new_unique_code, utcnow
 from shopfloor.errors import DomainError
 from shopfloor.extensions import db
@@ -37,7 +37,7 @@ from shopfloor.production.status import (
     UNRELEASED,
     BatchStatus,
 )
-from shopfloor.units import format_quantity
+from shopfloor.units import format_quantity, plain_quantity
 
 PLANNABLE_ORDER_STATUSES = frozenset({OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION,
                                       OrderStatus.READY, OrderStatus.PARTLY_SHIPPED})
@@ -247,7 +247,8 @@ def consume_lot(batch: Batch, lot: MaterialLot, quantity: Decimal | None, user,
     consumption = Consumption(lot_id=lot.id, batch_id=batch.id, quantity=quantity,
                               user_id=user.id if user else None)
     db.session.add(consumption)
-    write_audit(batch, "edited", user, changes={"consumed": (None, f"{lot.code}: {quantity:f}")},
+    write_audit(batch, "edited", user, changes={"consumed": (None, f"{format_code(lot.code)}: "
+                                                  f"{plain_quantity(quantity)}")},
                 reason=None)
     commit([batch])
     return consumption
