@@ -76,6 +76,7 @@ def register_parts(app: Flask) -> None:
     from shopfloor import models  # noqa: F401 - registers every model with the metadata
     from shopfloor.auth.access import guard_undeclared_views
     from shopfloor.auth.services import load_user_from_session
+    from shopfloor.api import init_api
     from shopfloor.cli import register_commands
     from shopfloor.core.filters import register_filters
     from shopfloor.core.views import security_headers, template_globals
@@ -100,6 +101,7 @@ def register_parts(app: Flask) -> None:
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
     register_filters(app)
+    init_api(app)
     register_error_handlers(app)
     app.before_request(guard_undeclared_views)
     app.after_request(security_headers)
@@ -116,11 +118,12 @@ def _blueprints() -> list:
     from shopfloor.orders.views import bp as orders
     from shopfloor.partners.views import bp as partners
     from shopfloor.production.views import bp as production
+    from shopfloor.scanning.views import bp as scanning
     from shopfloor.shipping.views import bp as shipping
     from shopfloor.traceability.views import bp as traceability
 
-    return [core, auth, orders, production, materials, shipping, traceability, partners,
-            catalog]
+    return [core, auth, scanning, orders, production, materials, shipping, traceability,
+            partners, catalog]
 
 
 def _unauthorized():

@@ -64,6 +64,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cooperative.address", str, "",
             "The cooperative's postal address, printed on delivery notes and labels."),
     Setting("cooperative.nip", str, "", "The cooperative's tax id (NIP), printed on documents."),
+    Setting("gs1.company_prefix", str, "",
+            "Your GS1 company prefix (7 to 10 digits), for SSCC pallet codes. Empty: no SSCCs."),
+    Setting("gs1.extension_digit", int, 0, "SSCC extension digit (0 to 9)."),
     Setting("smtp.host", str, "", "SMTP server for e-mail. Empty: e-mail is not sent."),
     Setting("smtp.port", int, 587, "SMTP port."),
     Setting("smtp.username", str, "", "SMTP user name; empty for no authentication."),
@@ -208,6 +211,11 @@ def _check_values(values: dict[str, Any]) -> None:
         ZoneInfo(values["time_zone"])
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"time_zone {values['time_zone']!r} is not a known time zone.") from None
+    prefix = values["gs1.company_prefix"]
+    if prefix and (not prefix.isdigit() or not 7 <= len(prefix) <= 10):
+        raise ConfigError(f"gs1.company_prefix must be 7 to 10 digits, not {prefix!r}.")
+    if values["gs1.extension_digit"] > 9:
+        raise ConfigError("gs1.extension_digit must be a single digit (0 to 9).")
     base = values["public_base_url"]
     if not base.startswith(("http://", "https://")):
         raise ConfigError(f"public_base_url must start with http:// or https://, not {base!r}.")

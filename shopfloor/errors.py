@@ -47,11 +47,14 @@ def _error_titles() -> dict[int, tuple[str, str]]:
     }
 
 
-def _respond(code: int, detail: str | None = None):
+def _respond(code: int, detail: str | None = None, errors: dict | None = None):
     title, default_detail = _error_titles().get(code, (str(code), ""))
     message = detail or default_detail
     if wants_json():
-        return jsonify(error={"code": code, "title": title, "message": message}), code
+        body = {"code": code, "title": title, "message": message}
+        if errors:
+            body["errors"] = errors
+        return jsonify(error=body), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
@@ -68,7 +71,10 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(exc: HTTPException):
         if exc.code is None or exc.code < 400:
             return exc
-        return _respond(exc.code)
+        # A description given to abort() is the message; werkzeug's stock text is not.
+        custom = exc.description if exc.description != type(exc).description else None
+        messages = (getattr(exc, "data", None) or {}).get("messages")
+        return _respond(exc.code, custom, messages)
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):

@@ -13,4 +13,5 @@ from shopfloor.production.models import (  # noqa: F401
     BatchReject,
     Consumption,
 )
+from shopfloor.scanning.models import ScanEvent  # noqa: F401
 from shopfloor.shipping.models import DocumentCounter, Shipment, ShipmentLine  # noqa: F401

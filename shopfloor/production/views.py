@@ -144,6 +144,9 @@ def batch_move(batch_id: int):
             return _detail(batch, move_form=form, status=attach_error(form, exc))
         flash(_("Batch %(code)s is now: %(status)s.", code=batch.code,
                 status=BATCH_STATUS_NAMES[batch.status]), "success")
+        back_to = request.form.get("next", "")
+        if back_to.startswith("/") and not back_to.startswith("//"):
+            return redirect(back_to)  # the scan screen: scan, tap, scan the next one
         return _back(batch)
     return _detail(batch, move_form=form, status=form_status(form))
 

@@ -1,0 +1,1 @@
+"""Labels: symbols, label kinds, sheets, ZPL, GS1."""
