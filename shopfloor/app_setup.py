@@ -74,9 +74,9 @@ def _select_locale() -> str:
 def register_parts(app: Flask) -> None:
     """Bind extensions, blueprints, error handlers, hooks and CLI commands."""
     from shopfloor import models  # noqa: F401 - registers every model with the metadata
+    from shopfloor.api import init_api
     from shopfloor.auth.access import guard_undeclared_views
     from shopfloor.auth.services import load_user_from_session
-    from shopfloor.api import init_api
     from shopfloor.cli import register_commands
     from shopfloor.core.filters import register_filters
     from shopfloor.core.views import security_headers, template_globals
@@ -114,6 +114,7 @@ def _blueprints() -> list:
     from shopfloor.auth.views import bp as auth
     from shopfloor.catalog.views import bp as catalog
     from shopfloor.core.views import bp as core
+    from shopfloor.labels.views import bp as labels
     from shopfloor.materials.views import bp as materials
     from shopfloor.orders.views import bp as orders
     from shopfloor.partners.views import bp as partners
@@ -123,7 +124,7 @@ def _blueprints() -> list:
     from shopfloor.traceability.views import bp as traceability
 
     return [core, auth, scanning, orders, production, materials, shipping, traceability,
-            partners, catalog]
+            partners, catalog, labels]
 
 
 def _unauthorized():

@@ -99,9 +99,41 @@ def demo_data_command() -> None:
         click.echo(f"  {user.role:<10} user: {user.username:<12} password: {user.password}")
 
 
+@click.command("labels")
+@click.argument("kind", type=click.Choice(["batch", "unit", "garment", "pallet"]))
+@click.argument("codes", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["pdf", "zpl", "png", "svg"]), default="pdf",
+              show_default=True, help="PDF sheet, ZPL for thermal printers, or one PNG/SVG.")
+@click.option("--grid", default="", help="Sheet preset for PDF (2x7, 3x8, 4x10, a6).")
+@click.option("--dpi", type=click.Choice(["203", "300"]), default=None,
+              help="Printer resolution for ZPL and PNG.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="File to write.")
+@with_appcontext
+def labels_command(kind: str, codes: tuple[str, ...], fmt: str, grid: str, dpi: str | None,
+                   out: str) -> None:
+    """Print labels of KIND for batch CODES into a file."""
+    from flask import current_app
+
+    from shopfloor.errors import DomainError
+    from shopfloor.labels.output import render
+    from shopfloor.labels.services import labels_for
+
+    try:
+        with current_app.test_request_context():  # dates and units in the default language
+            body, _mimetype = render(labels_for(kind, list(codes)), fmt, grid=grid,
+                                     dpi=int(dpi) if dpi else None)
+    except DomainError as exc:
+        raise click.ClickException(str(exc.message)) from exc
+    with open(out, "wb") as fh:
+        fh.write(body)
+    click.echo(f"Wrote {out} ({len(body)} bytes).")
+
+
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app, so `flask --app shopfloor` offers them too."""
-    for command in (init_command, serve_command, create_user_command, demo_data_command):
+    for command in (init_command, serve_command, create_user_command, demo_data_command,
+                    labels_command):
         app.cli.add_command(command)
 
 

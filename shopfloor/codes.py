@@ -19,7 +19,8 @@ KIND_BATCH = "B"
 KIND_ORDER = "Z"  # zamówienie
 KIND_LOT = "M"  # materiał
 KIND_SHIPMENT = "W"  # wydanie
-KINDS = (KIND_BATCH, KIND_ORDER, KIND_LOT, KIND_SHIPMENT)
+KIND_ITEM = "R"  # a returned item (garments line)
+KINDS = (KIND_BATCH, KIND_ORDER, KIND_LOT, KIND_SHIPMENT, KIND_ITEM)
 assert all(kind in ALPHABET for kind in KINDS)  # the kind letter is part of the checksum
 
 

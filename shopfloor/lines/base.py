@@ -20,7 +20,7 @@ class Column:
 
     name: str
     label: Any
-    kind: str = "text"  # text | number | date | choice
+    kind: str = "text"  # text | number | date | choice | code (assigned, shown read-only)
     choices: tuple[tuple[str, Any], ...] = ()
     unit: str = ""
 
@@ -98,6 +98,17 @@ class LinePlugin:
     def label_fields(self, batch) -> dict[str, str]:
         """Line-specific lines printed on the batch's labels."""
         return {}
+
+    def unit_label(self, batch) -> dict[str, str]:
+        """What a product unit label of this batch carries; DomainError says what is missing.
+
+        Lines without unit labels refuse.
+        """
+        from flask_babel import lazy_gettext as _l
+
+        from shopfloor.errors import DomainError
+
+        raise DomainError(_l("This line has no product unit labels."), field="kind")
 
 
 def _flatten_messages(messages) -> list[str]:

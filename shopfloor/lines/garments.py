@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
 
+from shopfloor.codes import KIND_ITEM, new_code
 from shopfloor.lines import fields as f
 from shopfloor.lines.base import Column, Findings, LinePlugin, RecordField
 
@@ -23,6 +24,7 @@ REASONS = (
 
 
 class ReturnedItemSchema(Schema):
+    item_code = f.text(max_length=8)
     rma = f.text(required=True, max_length=40)
     sku = f.text(required=True, max_length=40)
     size = f.text(max_length=20)
@@ -41,6 +43,7 @@ class GarmentsLine(LinePlugin):
     schema = GarmentRecordSchema
     fields = (
         RecordField("items", _l("Returned items"), "table", columns=(
+            Column("item_code", _l("Our item code"), "code"),
             Column("rma", _l("RMA number")),
             Column("sku", _l("SKU")),
             Column("size", _l("Size")),
@@ -49,6 +52,15 @@ class GarmentsLine(LinePlugin):
             Column("received_on", _l("Received on"), "date"),
         )),
     )
+
+    def load_record(self, data):
+        """Check the record, then give every new item our own code for its tag."""
+        record, findings = super().load_record(data)
+        if findings.ok:
+            for item in record.get("items", []):
+                if not item.get("item_code"):
+                    item["item_code"] = new_code(KIND_ITEM)
+        return record, findings
 
     def check_record(self, record, findings: Findings) -> None:
         keys = [(row["rma"], row["sku"]) for row in record.get("items", [])]

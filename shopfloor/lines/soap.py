@@ -12,6 +12,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
 
+from shopfloor.errors import DomainError
 from shopfloor.lines import fields as f
 from shopfloor.lines.base import Findings, LinePlugin, RecordField
 
@@ -26,6 +27,10 @@ class SoapRecordSchema(Schema):
     pour_temperature_c = f.number(minimum=20, maximum=120)
     mould = f.text(max_length=80)
     wrapped_on = f.day()
+    nominal_content = f.text(max_length=20)
+    durability = f.text(max_length=40)
+    ingredients = f.text(max_length=2000)
+    responsible_person = f.text(max_length=300)
 
 
 class SoapLine(LinePlugin):
@@ -40,6 +45,14 @@ class SoapLine(LinePlugin):
         RecordField("pour_temperature_c", _l("Pour temperature"), "number", unit="°C"),
         RecordField("mould", _l("Mould")),
         RecordField("wrapped_on", _l("Wrapped on"), "date"),
+        RecordField("nominal_content", _l("Nominal content"),
+                    hint=_l("As printed on the unit, for example 100 g.")),
+        RecordField("durability", _l("Best before or PAO"),
+                    hint=_l("A date, or the period after opening such as 12M.")),
+        RecordField("ingredients", _l("Ingredients (INCI)"),
+                    hint=_l("In descending order of weight, as on the safety report.")),
+        RecordField("responsible_person", _l("Responsible person"),
+                    hint=_l("Name and address of the responsible person in the EU.")),
     )
 
     def check_record(self, record, findings: Findings) -> None:
@@ -68,6 +81,21 @@ class SoapLine(LinePlugin):
         if not batch.consumptions:
             problems.append(str(_l("Record the ingredient lots used before QC sign-off.")))
         return problems
+
+    def unit_label(self, batch) -> dict[str, str]:
+        """Soap unit labels need nominal content, durability or PAO and the responsible
+        person (Regulation 1223/2009 art. 19); without them printing is refused."""
+        record = batch.record or {}
+        missing = [str(label) for name, label in (
+            ("nominal_content", _l("nominal content")), ("durability", _l("best before or PAO")),
+            ("responsible_person", _l("responsible person"))) if not record.get(name)]
+        if missing:
+            raise DomainError(_l("Batch %(code)s cannot get unit labels: record the %(what)s "
+                                 "first.", code=batch.code, what=", ".join(missing)),
+                              field="codes")
+        return {"nominal": record["nominal_content"], "durability": record["durability"],
+                "ingredients": record.get("ingredients", ""),
+                "responsible_person": record["responsible_person"]}
 
     def label_fields(self, batch) -> dict[str, str]:
         record = batch.record or {}

@@ -20,10 +20,11 @@ def parse_record(plugin, form: MultiDict) -> dict[str, Any]:
         if spec.kind == "table":
             rows = []
             index = 0
+            kinds = {c.name: c.kind for c in spec.columns}
             while any(f"record-{spec.name}-{index}-{c.name}" in form for c in spec.columns):
                 row = {c.name: _clean(form.get(f"record-{spec.name}-{index}-{c.name}", ""),
                                       c.kind) for c in spec.columns}
-                if any(row.values()):
+                if any(v for k, v in row.items() if kinds[k] != "code"):
                     rows.append({k: v for k, v in row.items() if v != ""})
                 index += 1
             data[spec.name] = rows

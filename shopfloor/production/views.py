@@ -112,6 +112,8 @@ def _detail(batch: Batch, *, move_form=None, record_form=None, output_form=None,
         record_needs_reason=batch.status not in UNRELEASED,
         editable=not BATCH_MACHINE.is_final(batch.status),
         status_names=BATCH_STATUS_NAMES, action_names=BATCH_ACTION_NAMES,
+        label_kind={"soap": "unit", "garments": "garment", "copack": "pallet"}.get(
+            batch.line, "batch"),
         entries=history(batch)), status
 
 

@@ -19,6 +19,7 @@ from shopfloor.codes import (
     ALPHABET,
     CODE_LENGTH,
     KIND_BATCH,
+    KIND_ITEM,
     KIND_LOT,
     KIND_ORDER,
     KINDS,
@@ -106,6 +107,10 @@ def _by_code(code: str, user) -> ScanResult:
                               url_for("materials.lot_detail", lot_id=lot.id),
                               f"{_l('Lot')} {format_code(lot.code)} · {lot.material.name}",
                               record=lot)
+    elif kind == KIND_ITEM:
+        found = _garments_batch_with(code, user, key="item_code")
+        if found is not None:
+            return found
     elif kind == KIND_ORDER:
         order = db.session.scalar(select(Order).where(Order.code == code))
         if order is not None:
@@ -153,8 +158,9 @@ def _by_gs1(text: str) -> ScanResult:
     return _refused("unknown", _l("This GS1 barcode names nothing Shopfloor tracks."))
 
 
-def _by_return_number(text: str, user) -> ScanResult | None:
-    """A partner's return (RMA) barcode: the garments batch whose record lists it."""
+def _garments_batch_with(text: str, user, key: str = "rma") -> ScanResult | None:
+    """A returned item, by the partner's return (RMA) number or our item code: the garments
+    batch whose record lists it."""
     needle = text.strip()
     if not needle or len(needle) > 40:
         return None
@@ -163,7 +169,7 @@ def _by_return_number(text: str, user) -> ScanResult | None:
                             cast(Batch.record, Text).contains(needle))
         .order_by(Batch.id.desc()).limit(20))
     for batch in candidates:
-        if any(item.get("rma") == needle for item in (batch.record or {}).get("items", [])):
+        if any(item.get(key) == needle for item in (batch.record or {}).get("items", [])):
             result = _batch_result(batch, user)
             result.kind, result.code = "return", needle
             result.title = f"{_l('Return')} {needle} · {result.title}"
@@ -194,7 +200,7 @@ def _resolve(text: str, user) -> ScanResult:
             return _refused("invalid", _l("%(text)s has a wrong check character: it was "
                                           "misread or mistyped. Scan it again.",
                                           text=text.strip()))
-    by_return = _by_return_number(text, user)
+    by_return = _garments_batch_with(text, user)
     if by_return is not None:
         return by_return
     return _refused("unknown", _l("%(text)s is not a code Shopfloor knows.", text=text[:40]))

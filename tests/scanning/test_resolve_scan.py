@@ -172,3 +172,13 @@ def test_a_camera_frame_is_decoded_on_the_server(signed_in, batch):
                                  data={"frame": (io.BytesIO(b"not an image"), "f.png")},
                                  headers={"X-CSRFToken": token})
     assert garbage.status_code == 422 and garbage.json["message"] == "Ten plik nie jest obrazem."
+
+
+def test_our_item_code_on_a_garment_tag_finds_its_batch(app, make_batch, make_product, manager):
+    garments = make_batch(product=make_product(line="garments"), record={"items": [
+        {"rma": "RMA-1", "sku": "KRT-01", "reason": "size"}]})
+    item_code = garments.record["items"][0]["item_code"]
+    assert item_code.startswith("R")
+    with app.test_request_context():
+        result = resolve_scan(format_code(item_code), manager)
+    assert result.accepted and result.url == f"/batches/{garments.id}"

@@ -1,0 +1,142 @@
+"""From records to label data: batch cards, unit labels, garment tags, pallet SSCCs.
+
+The renderers (symbols, sheets, zpl) take the plain dataclasses in ``kinds``; this module
+is where the database, the line plug-ins and the configuration come in.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from shopfloor.codes import KIND_BATCH, InvalidCode, format_code, parse_code
+from shopfloor.errors import DomainError
+from shopfloor.extensions import db
+from shopfloor.labels import kinds
+from shopfloor.labels.gs1 import make_sscc, sscc_capacity
+from shopfloor.lines import get_line, line_name
+from shopfloor.production.models import Batch
+from shopfloor.shipping.services import next_document_number
+from shopfloor.units import format_quantity, unit_name
+
+SSCC_SERIES = "SSCC"
+
+
+def scan_url(code: str) -> str:
+    """What a QR code holds: ``<public base URL>/s/<CODE>`` (DESIGN rule 6)."""
+    return f"{current_app.config['SHOPFLOOR']['public_base_url']}/s/{code}"
+
+
+def batches_by_codes(texts: list[str]) -> list[Batch]:
+    """The batches named by codes as typed; refuses unknown or mistyped codes, naming them."""
+    codes: list[str] = []
+    for text in texts:
+        try:
+            code = parse_code(text)
+        except InvalidCode:
+            raise DomainError(_l("%(text)s is not a valid batch code.", text=text),
+                              field="codes") from None
+        if code[0] != KIND_BATCH:
+            raise DomainError(_l("%(text)s is not a batch code.", text=text), field="codes")
+        codes.append(code)
+    if not codes:
+        raise DomainError(_l("Give at least one batch code."), field="codes")
+    found = {b.code: b for b in db.session.scalars(select(Batch).where(Batch.code.in_(codes)))}
+    missing = [format_code(c) for c in codes if c not in found]
+    if missing:
+        raise DomainError(_l("Unknown batch codes: %(codes)s.", codes=", ".join(missing)),
+                          field="codes")
+    return [found[c] for c in codes]
+
+
+def batch_card(batch: Batch) -> kinds.BatchCard:
+    """The A6 card that travels with a batch."""
+    allocations = batch.allocations
+    due = min((a.order_line.due_date for a in allocations), default=None)
+    partners = sorted({a.order_line.order.partner.name for a in allocations})
+    return kinds.BatchCard(
+        code=format_code(batch.code), url=scan_url(batch.code), product=batch.product.name,
+        line=line_name(batch.line),
+        quantity=f"{format_quantity(batch.planned_quantity)} {unit_name(batch.product.unit)}",
+        due=format_date(due, "medium") if due else "", partner=", ".join(partners))
+
+
+def unit_label(batch: Batch) -> kinds.ProductUnitLabel:
+    """A product unit label, with what the line plug-in says it must carry."""
+    data = get_line(batch.line).unit_label(batch)
+    return kinds.ProductUnitLabel(
+        product=batch.product.name, nominal=data["nominal"], batch_code=format_code(batch.code),
+        durability=data["durability"], ingredients=data["ingredients"],
+        responsible_person=data["responsible_person"], url=scan_url(batch.code))
+
+
+def garment_tags(batch: Batch) -> list[kinds.GarmentTag]:
+    """One tag per returned item: our item code and the partner's return number."""
+    items = (batch.record or {}).get("items") or []
+    if batch.line != "garments" or not items:
+        raise DomainError(_l("Batch %(code)s lists no returned items.",
+                             code=format_code(batch.code)), field="codes")
+    return [kinds.GarmentTag(item_code=item["item_code"], return_number=item["rma"],
+                             sku=item.get("sku", ""), size=item.get("size", ""))
+            for item in items if item.get("item_code")]
+
+
+def allocate_sscc(user=None) -> str:
+    """The next SSCC of the configured company prefix; a serial is never handed out twice.
+
+    The counter row is taken inside the caller's transaction, like delivery-note numbers.
+    """
+    settings = current_app.config["SHOPFLOOR"]
+    prefix, extension = settings["gs1.company_prefix"], settings["gs1.extension_digit"]
+    if not prefix:
+        raise DomainError(_l("Set gs1.company_prefix in the configuration to print pallet "
+                             "labels."), field="kind")
+    # One counter for all SSCCs (not per year): it only ever goes up, so no serial repeats.
+    serial = next_document_number(f"{SSCC_SERIES}{extension}", 0)
+    if serial >= sscc_capacity(prefix):
+        raise DomainError(_l("All SSCC serials of company prefix %(prefix)s are used.",
+                             prefix=prefix), field="kind")
+    return make_sscc(extension, prefix, serial)
+
+
+def group_sscc(sscc: str, company_prefix: str) -> str:
+    """An SSCC as printed under the barcode: extension, prefix, serial, check digit."""
+    cut = 1 + len(company_prefix)
+    return f"{sscc[0]} {sscc[1:cut]} {sscc[cut:17]} {sscc[17]}"
+
+
+def pallet_labels(batch: Batch, pallets: int = 1, user=None) -> list[kinds.PalletLabel]:
+    """Logistic labels for the pallets of a finished batch, each with a new SSCC."""
+    settings = current_app.config["SHOPFLOOR"]
+    allocations = batch.allocations
+    receiver = allocations[0].order_line.order.partner if allocations else None
+    sender = ", ".join(p for p in (settings["cooperative.name"],
+                                   settings["cooperative.address"]) if p)
+    labels = []
+    for _ in range(max(1, pallets)):
+        labels.append(kinds.PalletLabel(
+            sscc=group_sscc(allocate_sscc(user), settings["gs1.company_prefix"]), sender=sender,
+            receiver=(f"{receiver.name}, {receiver.delivery_address}".rstrip(", ")
+                      if receiver else ""),
+            contents=batch.product.name,
+            count=f"{format_quantity(batch.good_quantity or batch.planned_quantity)} "
+                  f"{unit_name(batch.product.unit)}",
+            batch=format_code(batch.code)))
+    db.session.commit()
+    return labels
+
+
+def labels_for(kind: str, texts: list[str], user=None) -> list:
+    """Label data of one kind for batches named by code (garment tags: every item)."""
+    batches = batches_by_codes(texts)
+    if kind == "batch":
+        return [batch_card(b) for b in batches]
+    if kind == "unit":
+        return [unit_label(b) for b in batches]
+    if kind == "garment":
+        return [tag for b in batches for tag in garment_tags(b)]
+    if kind == "pallet":
+        return [label for b in batches for label in pallet_labels(b, user=user)]
+    raise DomainError(_l("Unknown label kind %(kind)s.", kind=kind), field="kind")

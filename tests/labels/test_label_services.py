@@ -1,0 +1,135 @@
+"""Label data from records, SSCC allocation, the download routes and the CLI; every printed
+symbol is decoded again with zxing-cpp."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from shopfloor.codes import format_code
+from shopfloor.errors import DomainError
+from shopfloor.labels.gs1 import is_valid_sscc
+from shopfloor.labels.services import allocate_sscc, batch_card, labels_for
+
+SOAP = {"recipe_version": "3", "nominal_content": "100 g ℮", "durability": "12M",
+        "ingredients": "Sodium Stearate, Glycerin, Aqua, Parfum, Linalool",
+        "responsible_person": "Spółdzielnia Razem, ul. Przykładowa 1, 26-600 Radom"}
+
+
+def decode_png(data: bytes) -> list[str]:
+    return [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(data)))]
+
+
+def test_a_batch_card_carries_the_grouped_code_and_the_scan_link(app, make_order, make_batch):
+    order = make_order(quantity="250")
+    batch = make_batch(order_line=order.lines[0], quantity="250")
+    with app.test_request_context():
+        card = batch_card(batch)
+    assert card.code == format_code(batch.code)
+    assert card.url == f"http://127.0.0.1:5000/s/{batch.code}"
+    assert card.partner == order.partner.name and "250" in card.quantity
+
+
+def test_soap_unit_labels_need_nominal_content_durability_and_responsible_person(
+        app, make_batch):
+    incomplete = make_batch(record={"recipe_version": "3"})
+    complete = make_batch(record=SOAP)
+    with app.test_request_context():
+        with pytest.raises(DomainError, match="zawartość nominalną"):
+            labels_for("unit", [incomplete.code])
+        [label] = labels_for("unit", [complete.code])
+    assert label.durability == "12M" and "Linalool" in label.ingredients
+
+
+def test_mistyped_and_unknown_codes_are_named(app, make_batch):
+    batch = make_batch()
+    typo = batch.code[:-1] + ("2" if batch.code[-1] != "2" else "3")
+    with app.test_request_context(), pytest.raises(DomainError, match=typo):
+        labels_for("batch", [typo])
+
+
+def test_sscc_serials_are_never_reused(app):
+    from shopfloor import create_app
+    from tests.conftest import app_config
+
+    app = create_app(app_config(app.config["SQLALCHEMY_DATABASE_URI"],
+                                gs1={"company_prefix": "0614141", "extension_digit": 1}))
+    with app.app_context():
+        codes = [allocate_sscc() for _ in range(3)]
+    assert all(is_valid_sscc(code) for code in codes)
+    assert all(code.startswith("10614141") for code in codes)
+    assert len(set(codes)) == 3
+    assert [int(code[8:17]) for code in codes] == [1, 2, 3]
+
+
+def test_pallet_labels_need_a_company_prefix(app, make_batch):
+    batch = make_batch()
+    with app.test_request_context(), pytest.raises(DomainError, match="gs1.company_prefix"):
+        labels_for("pallet", [batch.code])
+
+
+def test_batch_card_png_and_pdf_download_scan(signed_in, make_batch):
+    client = signed_in("supervisor")
+    batch = make_batch()
+    png = client.get(f"/labels/batch.png?codes={batch.code}")
+    assert png.status_code == 200 and png.mimetype == "image/png"
+    assert decode_png(png.data) == [f"http://127.0.0.1:5000/s/{batch.code}"]
+    pdf = client.get(f"/labels/batch.pdf?codes={batch.code}")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    zpl = client.get(f"/labels/batch.zpl?codes={batch.code}&dpi=300").get_data(as_text=True)
+    assert zpl.count("^XA") == 1 and f"/s/{batch.code}" in zpl
+    preview = client.get(f"/labels/preview?kind=batch&codes={batch.code}")
+    assert preview.status_code == 200 and "<svg" in preview.get_data(as_text=True)
+
+
+def test_a_bad_code_on_the_download_says_which(signed_in):
+    client = signed_in("supervisor")
+    response = client.get("/labels/batch.pdf?codes=B2222222")
+    assert response.status_code == 422
+    assert "B2222222" in response.get_data(as_text=True)
+
+
+def test_pallet_labels_are_not_made_by_a_get(signed_in, make_batch):
+    client = signed_in("supervisor")
+    assert client.get(f"/labels/pallet.pdf?codes={make_batch().code}").status_code == 405
+
+
+def test_the_cli_writes_labels(app, make_batch, tmp_path):
+    batch = make_batch()
+    out = tmp_path / "card.png"
+    result = app.test_cli_runner().invoke(args=["labels", "batch", format_code(batch.code),
+                                                "--format", "png", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert decode_png(out.read_bytes()) == [f"http://127.0.0.1:5000/s/{batch.code}"]
+    bad = app.test_cli_runner().invoke(args=["labels", "batch", "B2222222", "--out",
+                                             str(tmp_path / "x.pdf")])
+    assert bad.exit_code != 0 and "B2222222" in bad.output
+
+
+def test_garment_tags_and_pallet_labels_scan_from_the_sheet_defaults(app, make_batch,
+                                                                      make_product):
+    from shopfloor import create_app
+    from shopfloor.labels.output import render
+    from tests.conftest import app_config
+
+    garments = make_batch(product=make_product(line="garments"), record={"items": [
+        {"rma": "RMA-77", "sku": "KRT-01", "size": "XL", "reason": "size"}]})
+    with app.test_request_context():
+        tags = labels_for("garment", [garments.code])
+        pdf, _ = render(tags, "pdf")
+        png, _ = render(tags, "png")
+    assert pdf.startswith(b"%PDF")
+    assert set(decode_png(png)) == {garments.record["items"][0]["item_code"], "RMA-77"}
+
+    gs1_app = create_app(app_config(app.config["SQLALCHEMY_DATABASE_URI"],
+                                    gs1={"company_prefix": "0614141", "extension_digit": 1}))
+    with gs1_app.test_request_context():
+        [pallet] = labels_for("pallet", [garments.code])
+        png, _ = render([pallet], "png")
+    assert pallet.sscc.startswith("1 0614141 ")
+    results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    assert results[0].content_type == zxingcpp.ContentType.GS1
+    assert results[0].text == "(00)" + pallet.sscc.replace(" ", "")
