@@ -122,9 +122,10 @@ def _blueprints() -> list:
     from shopfloor.scanning.views import bp as scanning
     from shopfloor.shipping.views import bp as shipping
     from shopfloor.traceability.views import bp as traceability
+    from shopfloor.workers.views import bp as workers
 
     return [core, auth, scanning, orders, production, materials, shipping, traceability,
-            partners, catalog, labels]
+            partners, catalog, labels, workers]
 
 
 def _unauthorized():

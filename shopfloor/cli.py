@@ -100,7 +100,7 @@ def demo_data_command() -> None:
 
 
 @click.command("labels")
-@click.argument("kind", type=click.Choice(["batch", "unit", "garment", "pallet"]))
+@click.argument("kind", type=click.Choice(["batch", "unit", "garment", "pallet", "badge"]))
 @click.argument("codes", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["pdf", "zpl", "png", "svg"]), default="pdf",
               show_default=True, help="PDF sheet, ZPL for thermal printers, or one PNG/SVG.")
@@ -112,7 +112,7 @@ def demo_data_command() -> None:
 @with_appcontext
 def labels_command(kind: str, codes: tuple[str, ...], fmt: str, grid: str, dpi: str | None,
                    out: str) -> None:
-    """Print labels of KIND for batch CODES into a file."""
+    """Print labels of KIND for batch CODES (badge: worker badge codes) into a file."""
     from flask import current_app
 
     from shopfloor.errors import DomainError

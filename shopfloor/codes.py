@@ -20,7 +20,8 @@ KIND_ORDER = "Z"  # zamówienie
 KIND_LOT = "M"  # materiał
 KIND_SHIPMENT = "W"  # wydanie
 KIND_ITEM = "R"  # a returned item (garments line)
-KINDS = (KIND_BATCH, KIND_ORDER, KIND_LOT, KIND_SHIPMENT, KIND_ITEM)
+KIND_WORKER = "P"  # pracownik: a worker's badge
+KINDS = (KIND_BATCH, KIND_ORDER, KIND_LOT, KIND_SHIPMENT, KIND_ITEM, KIND_WORKER)
 assert all(kind in ALPHABET for kind in KINDS)  # the kind letter is part of the checksum
 
 

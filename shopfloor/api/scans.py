@@ -29,7 +29,7 @@ class ScanActionSchema(Schema):
 
 
 class ScanResponseSchema(Schema):
-    kind = fields.String(metadata={"description": "batch, lot, order, shipment or return"})
+    kind = fields.String(metadata={"description": "batch, lot, order, shipment, return or worker"})
     code = fields.String(allow_none=True)
     url = fields.String(allow_none=True, metadata={"description": "Page that shows it"})
     message = fields.String()

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from shopfloor.errors import DomainError
 
-DEFAULT_GRIDS = {"batch": "a6", "pallet": "a6", "unit": "a6", "garment": "2x7"}
+DEFAULT_GRIDS = {"batch": "a6", "pallet": "a6", "unit": "a6", "garment": "2x7", "badge": "a6"}
 MIMETYPES = {"pdf": "application/pdf", "zpl": "text/plain; charset=utf-8",
              "png": "image/png", "svg": "image/svg+xml"}
 

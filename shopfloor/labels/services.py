@@ -128,8 +128,47 @@ def pallet_labels(batch: Batch, pallets: int = 1, user=None) -> list[kinds.Palle
     return labels
 
 
+def worker_badges(texts: list[str]) -> list[kinds.WorkerBadge]:
+    """Badges for workers named by their badge codes: QR, first name, photo."""
+    from shopfloor.uploads import photo_path
+    from shopfloor.workers.models import Worker
+    from shopfloor.workers.services import PHOTO_AREA
+
+    badges = []
+    for text in texts:
+        try:
+            code = parse_code(text)
+        except InvalidCode:
+            raise DomainError(_l("%(text)s is not a valid badge code.", text=text),
+                              field="codes") from None
+        worker = db.session.scalar(select(Worker).where(Worker.code == code))
+        if worker is None:
+            raise DomainError(_l("There is no worker with badge %(code)s.",
+                                 code=format_code(code)), field="codes")
+        path = photo_path(PHOTO_AREA, worker.photo or "")
+        badges.append(kinds.WorkerBadge(first_name=worker.first_name, url=scan_url(worker.code),
+                                        photo_png=_png(path) if path else None))
+    if not badges:
+        raise DomainError(_l("Give at least one badge code."), field="codes")
+    return badges
+
+
+def _png(path) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    with Image.open(path) as image:
+        image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def labels_for(kind: str, texts: list[str], user=None) -> list:
-    """Label data of one kind for batches named by code (garment tags: every item)."""
+    """Label data of one kind for batches named by code (garment tags: every item), or
+    for workers named by badge code."""
+    if kind == "badge":
+        return worker_badges(texts)
     batches = batches_by_codes(texts)
     if kind == "batch":
         return [batch_card(b) for b in batches]

@@ -13,7 +13,7 @@ from shopfloor.labels.services import labels_for
 
 bp = Blueprint("labels", __name__, url_prefix="/labels")
 
-KIND_NAMES = ("batch", "unit", "garment", "pallet")
+KIND_NAMES = ("batch", "unit", "garment", "pallet", "badge")
 
 
 def _codes() -> list[str]:

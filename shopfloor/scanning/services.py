@@ -22,6 +22,7 @@ from shopfloor.codes import (
     KIND_ITEM,
     KIND_LOT,
     KIND_ORDER,
+    KIND_WORKER,
     KINDS,
     InvalidCode,
     format_code,
@@ -111,6 +112,14 @@ def _by_code(code: str, user) -> ScanResult:
         found = _garments_batch_with(code, user, key="item_code")
         if found is not None:
             return found
+    elif kind == KIND_WORKER:
+        from shopfloor.workers.models import Worker
+
+        worker = db.session.scalar(select(Worker).where(Worker.code == code))
+        if worker is not None:
+            return ScanResult(True, "worker", worker.code,
+                              url_for("workers.worker_edit", worker_id=worker.id),
+                              f"{_l('Worker')} {worker.first_name}", record=worker)
     elif kind == KIND_ORDER:
         order = db.session.scalar(select(Order).where(Order.code == code))
         if order is not None:

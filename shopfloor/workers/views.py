@@ -1,0 +1,85 @@
+"""Workers: faces list, record form with photo, and the photo itself."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from shopfloor.audit.services import history
+from shopfloor.auth.access import require_role
+from shopfloor.auth.models import Role
+from shopfloor.core.roles import STAFF
+from shopfloor.errors import DomainError
+from shopfloor.extensions import db
+from shopfloor.forms_support import attach_error, form_status
+from shopfloor.uploads import photo_path
+from shopfloor.workers.forms import WorkerForm
+from shopfloor.workers.models import Worker
+from shopfloor.workers.services import PHOTO_AREA, WorkerData, save_worker, set_worker_photo
+
+bp = Blueprint("workers", __name__, url_prefix="/workers")
+
+
+@bp.get("/")
+@require_role(*STAFF)
+def worker_list():
+    """Every worker with their photo, active first."""
+    workers = db.session.scalars(select(Worker).order_by(Worker.active.desc(),
+                                                         Worker.first_name)).all()
+    return render_template("workers/list.html", workers=workers)
+
+
+def _form_page(worker: Worker | None):
+    is_manager = current_user.role == Role.MANAGER
+    form = WorkerForm(obj=worker)
+    if not is_manager:
+        del form.working_time_rule  # the rule hints at health: the manager's to see and set
+    status = 200
+    if form.validate_on_submit():
+        data = WorkerData(first_name=form.first_name.data or "",
+                          sign_in_method=form.sign_in_method.data,
+                          working_time_rule=form.working_time_rule.data if is_manager else None,
+                          skills=list(form.skills.data or []), active=bool(form.active.data))
+        user = current_user._get_current_object()
+        try:
+            worker = save_worker(data, user, worker, expected_version=form.version.data)
+            upload = request.files.get("photo")
+            if upload and upload.filename:
+                set_worker_photo(worker, upload.read(), user)
+        except DomainError as exc:
+            status = attach_error(form, exc)
+        else:
+            flash(_("%(name)s saved.", name=worker.first_name), "success")
+            return redirect(url_for("workers.worker_edit", worker_id=worker.id))
+    entries = history(worker) if worker is not None else []
+    return render_template("workers/form.html", form=form, worker=worker, entries=entries), (
+        form_status(form, status))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require_role(*STAFF)
+def worker_new():
+    """Add a worker."""
+    return _form_page(None)
+
+
+@bp.route("/<int:worker_id>", methods=["GET", "POST"])
+@require_role(*STAFF)
+def worker_edit(worker_id: int):
+    """Change a worker's record or photo."""
+    return _form_page(db.session.get(Worker, worker_id) or abort(404))
+
+
+@bp.get("/<int:worker_id>/photo.jpg")
+@require_role(*STAFF)
+def worker_photo(worker_id: int):
+    """The worker's photo (stored outside static/, cached by the browser for a day)."""
+    worker = db.session.get(Worker, worker_id) or abort(404)
+    path = photo_path(PHOTO_AREA, worker.photo or "")
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=86400, conditional=True)
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
