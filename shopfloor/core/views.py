@@ -100,6 +100,8 @@ def security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if current_user.is_authenticated:
+    # is_anonymous needs no database read (is_authenticated would reload the user after a
+    # commit has expired it).
+    if not current_user.is_anonymous:
         response.headers.setdefault("Cache-Control", "no-store")
     return response

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Text, cast, select
+from sqlalchemy.orm import joinedload
 
 from shopfloor.codes import (
     ALPHABET,
@@ -98,7 +99,8 @@ def _batch_result(batch: Batch, user) -> ScanResult:
 def _by_code(code: str, user) -> ScanResult:
     kind = code[0]
     if kind == KIND_BATCH:
-        batch = db.session.scalar(select(Batch).where(Batch.code == code))
+        batch = db.session.scalar(select(Batch).options(joinedload(Batch.product))
+                                   .where(Batch.code == code))
         if batch is not None:
             return _batch_result(batch, user)
     elif kind == KIND_LOT:

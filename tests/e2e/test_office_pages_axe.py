@@ -1,0 +1,52 @@
+"""Every office page, filled with the demo data, passes axe-core at tablet size."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests.e2e.conftest import axe_violations
+
+pytestmark = pytest.mark.browser
+
+
+def test_every_office_page_has_no_axe_violation(page, app, output_dir):
+    from shopfloor.core.demo import load_demo_data
+    from shopfloor.extensions import db
+    from shopfloor.materials.models import MaterialLot
+    from shopfloor.orders.models import Order
+    from shopfloor.partners.models import Partner
+    from shopfloor.production.models import Batch
+    from shopfloor.shipping.models import Shipment
+
+    load_demo_data()
+    batches = {b.line: b for b in db.session.scalars(select(Batch).order_by(Batch.id))}
+    order = db.session.scalars(select(Order).order_by(Order.id)).first()
+    shipment = db.session.scalars(select(Shipment)).first()
+    lot = db.session.scalars(select(MaterialLot).where(
+        MaterialLot.supplier_lot == "FO-LAW-2611")).first()
+    partner = db.session.scalars(select(Partner)).first()
+    urls = ["/", "/scan", "/orders/", f"/orders/{order.id}", f"/orders/{order.id}/edit",
+            "/orders/new", "/batches/", "/batches/new", "/lots/", f"/lots/{lot.id}",
+            "/lots/receive", "/shipments/", f"/shipments/{shipment.id}",
+            f"/trace/?q={lot.supplier_lot}", f"/trace/?q={shipment.number}", "/partners/",
+            f"/partners/{partner.id}", f"/partners/{partner.id}/edit", "/products/",
+            "/products/new", "/materials/", "/workers/", "/workers/new", "/staff",
+            "/account", f"/labels/preview?kind=batch&codes={batches['soap'].code}"]
+    urls += [f"/batches/{b.id}" for b in batches.values()]
+
+    page.goto("/sign-in")
+    page.get_by_label("Nazwa użytkownika").fill("manager")
+    page.get_by_label("Hasło").fill("manager-demo")
+    page.get_by_role("button", name="Zaloguj się").click()
+    page.wait_for_url("**/")
+    failures = {}
+    for url in urls:
+        response = page.goto(url)
+        assert response.status == 200, url
+        violations = axe_violations(page)
+        if violations:
+            failures[url] = violations
+    assert failures == {}
+    page.goto(f"/batches/{batches['garments'].id}")
+    page.screenshot(path=str(output_dir / "batch-garments-1280x800.png"), full_page=True)
