@@ -69,7 +69,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, event, func, insert, select, text  # noqa: E402
+from sqlalchemy import event, func, insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 CHUNK = 10_000
@@ -131,21 +131,9 @@ def prepare_database(url: str, work_dir: Path) -> str:
     if not any(word in (parsed.database or "") for word in ("bench", "test")):
         raise SystemExit(f"refusing to empty PostgreSQL database {parsed.database!r}: "
                          "its name must contain 'bench' or 'test'.")
-    if parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                             {"name": parsed.database})
-        if not exists:
-            conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
-    engine = create_engine(parsed, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return parsed.render_as_string(hide_password=False)
+    from shopfloor.database import empty_postgres_database
+
+    return empty_postgres_database(url)
 
 
 # --------------------------------------------------------------------------- data

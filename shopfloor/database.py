@@ -104,3 +104,30 @@ def new_unique_code(model, kind: str) -> str:
         code = new_code(kind)
         if db.session.scalar(select(model.id).where(model.code == code)) is None:
             return code
+
+
+def empty_postgres_database(url: str) -> str:
+    """Create the named PostgreSQL database if missing and empty its public schema.
+
+    For test runs and benchmarks only: everything in the database is dropped. Returns the
+    URL with the psycopg driver spelled out.
+    """
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                             {"name": parsed.database})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+    engine = create_engine(parsed, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return parsed.render_as_string(hide_password=False)

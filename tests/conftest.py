@@ -12,31 +12,9 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEST_SECRET = "test-secret-key-" + "x" * 32
-
-
-def _prepare_postgres(url: str) -> str:
-    """Create the named PostgreSQL database if missing and empty its public schema."""
-    parsed = make_url(url)
-    if parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                             {"name": parsed.database})
-        if not exists:
-            conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
-    engine = create_engine(parsed, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return parsed.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -67,7 +45,9 @@ def database_url(run_dir) -> str:
     """The database this run uses: PostgreSQL if configured, else a SQLite file."""
     url = os.environ.get("SHOPFLOOR_TEST_DATABASE_URL")
     if url:
-        return _prepare_postgres(url)
+        from shopfloor.database import empty_postgres_database
+
+        return empty_postgres_database(url)
     return f"sqlite:///{run_dir / 'test.db'}"
 
 
