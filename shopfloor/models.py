@@ -4,6 +4,11 @@ from shopfloor.audit.models import AuditEntry  # noqa: F401
 from shopfloor.auth.models import SignInAttempt, User  # noqa: F401
 from shopfloor.catalog.models import Material, Product  # noqa: F401
 from shopfloor.core.models import InstallationFact  # noqa: F401
+from shopfloor.instructions.models import (  # noqa: F401
+    Instruction,
+    InstructionStep,
+    InstructionVersion,
+)
 from shopfloor.materials.models import MaterialLot  # noqa: F401
 from shopfloor.orders.models import Order, OrderLine  # noqa: F401
 from shopfloor.partners.models import Partner, PartnerContact, PartnerLine  # noqa: F401

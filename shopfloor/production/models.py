@@ -44,7 +44,8 @@ class Batch(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=BatchStatus.PLANNED.value)
     held_from: Mapped[str | None] = mapped_column(String(20))
     record: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    instruction_version_id: Mapped[int | None]
+    instruction_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("instruction_version.id", ondelete="SET NULL"))
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,1 @@
+"""Picture instructions: versioned step sequences that workers follow on the tablets."""
