@@ -20,6 +20,13 @@ def test_every_office_page_has_no_axe_violation(page, app, output_dir):
     from shopfloor.shipping.models import Shipment
 
     load_demo_data()
+    from shopfloor.auth.models import User
+    from shopfloor.instructions.services import StepData, add_step, create_instruction
+
+    author = db.session.scalar(select(User).where(User.username == "supervisor"))
+    instruction = create_instruction("Mydło lawendowe", author)
+    draft = instruction.versions[0]
+    add_step(draft, StepData("count", "Policz kostki.", "Kostki", target_quantity=12), author)
     batches = {b.line: b for b in db.session.scalars(select(Batch).order_by(Batch.id))}
     order = db.session.scalars(select(Order).order_by(Order.id)).first()
     shipment = db.session.scalars(select(Shipment)).first()
@@ -32,7 +39,8 @@ def test_every_office_page_has_no_axe_violation(page, app, output_dir):
             f"/trace/?q={lot.supplier_lot}", f"/trace/?q={shipment.number}", "/partners/",
             f"/partners/{partner.id}", f"/partners/{partner.id}/edit", "/products/",
             "/products/new", "/materials/", "/workers/", "/workers/new", "/staff",
-            "/account", f"/labels/preview?kind=batch&codes={batches['soap'].code}"]
+            "/account", f"/labels/preview?kind=batch&codes={batches['soap'].code}",
+            "/instructions/", "/instructions/new", f"/instructions/versions/{draft.id}"]
     urls += [f"/batches/{b.id}" for b in batches.values()]
 
     page.goto("/sign-in")

@@ -1,0 +1,204 @@
+"""Authoring instructions on the tablet: list, new, the draft editor, publishing, photos."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from shopfloor.audit.services import history
+from shopfloor.auth.access import require_role
+from shopfloor.core.roles import STAFF
+from shopfloor.errors import DomainError
+from shopfloor.extensions import db
+from shopfloor.forms_support import attach_error, form_status
+from shopfloor.instructions import services
+from shopfloor.instructions.forms import InstructionForm, MaterialsForm, StepForm
+from shopfloor.instructions.models import Instruction, InstructionStep, InstructionVersion
+from shopfloor.uploads import photo_path
+
+bp = Blueprint("instructions", __name__, url_prefix="/instructions")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+@bp.get("/")
+@require_role(*STAFF)
+def instruction_list():
+    """All instructions with their published and draft versions."""
+    instructions = db.session.scalars(select(Instruction).order_by(Instruction.title)).all()
+    return render_template("instructions/list.html", instructions=instructions)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require_role(*STAFF)
+def instruction_new():
+    """Start an instruction; its first version is a draft."""
+    form = InstructionForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            instruction = services.create_instruction(form.title.data, _user(),
+                                                      product_id=form.product_id.data,
+                                                      line=form.line.data or None)
+        except DomainError as exc:
+            status = attach_error(form, exc)
+        else:
+            return redirect(url_for("instructions.version_edit",
+                                    version_id=instruction.versions[0].id))
+    return render_template("instructions/new.html", form=form), form_status(form, status)
+
+
+def _version(version_id: int) -> InstructionVersion:
+    return db.session.get(InstructionVersion, version_id) or abort(404)
+
+
+def _step_data(form: StepForm) -> services.StepData:
+    settings = {}
+    if form.minutes.data:
+        settings["minutes"] = form.minutes.data
+    if form.measure.data:
+        settings["measure"] = form.measure.data
+    if form.scan.data:
+        settings["scan"] = form.scan.data
+    return services.StepData(kind=form.kind.data, caption=form.caption.data or "",
+                             photo_alt=form.photo_alt.data or "",
+                             target_quantity=form.target_quantity.data, settings=settings)
+
+
+def _save_photos(step: InstructionStep) -> None:
+    for which in ("photo", "good_photo", "bad_photo"):
+        upload = request.files.get(which)
+        if upload and upload.filename:
+            services.set_step_photo(step, upload.read(), _user(), which=which)
+
+
+def _editor(version: InstructionVersion, *, status: int = 200, step_errors=None,
+            new_step: StepForm | None = None, problems=None):
+    step_forms = {}
+    for step in version.steps:
+        form = StepForm(formdata=None, obj=step, minutes=(step.settings or {}).get("minutes"),
+                        measure=(step.settings or {}).get("measure", ""),
+                        scan=(step.settings or {}).get("scan", ""))
+        step_forms[step.id] = form
+    for step_id, (form, message) in (step_errors or {}).items():
+        form.form_errors.append(message)
+        step_forms[step_id] = form
+    return render_template(
+        "instructions/edit.html", version=version, instruction=version.instruction,
+        materials_form=MaterialsForm(formdata=None, materials="\n".join(version.materials),
+                                     tools="\n".join(version.tools), version=version.version),
+        step_forms=step_forms, new_step=new_step or StepForm(formdata=None),
+        problems=problems, entries=history(version)), status
+
+
+@bp.get("/versions/<int:version_id>")
+@require_role(*STAFF)
+def version_edit(version_id: int):
+    """The draft editor (or a read-only view of a published version)."""
+    version = _version(version_id)
+    return _editor(version, problems=services.lint_version(version)
+                   if version.status == "draft" else None)
+
+
+@bp.post("/versions/<int:version_id>/materials")
+@require_role(*STAFF)
+def version_materials(version_id: int):
+    """Save the materials and tools lists."""
+    version = _version(version_id)
+    form = MaterialsForm()
+    if form.validate_on_submit():
+        try:
+            services.set_materials_and_tools(version, (form.materials.data or "").splitlines(),
+                                             (form.tools.data or "").splitlines(), _user(),
+                                             expected_version=form.version.data)
+        except DomainError as exc:
+            flash(str(exc.message), "error")
+            return _editor(version, status=exc.status_code if exc.status_code != 400 else 422)
+        flash(_("Materials and tools saved."), "success")
+    return redirect(url_for("instructions.version_edit", version_id=version.id))
+
+
+@bp.post("/versions/<int:version_id>/steps")
+@require_role(*STAFF)
+def step_add(version_id: int):
+    """Add a step (with its photos) at the end of the draft."""
+    version = _version(version_id)
+    form = StepForm()
+    if form.validate_on_submit():
+        try:
+            step = services.add_step(version, _step_data(form), _user())
+            _save_photos(step)
+        except DomainError as exc:
+            attach_error(form, exc)
+            return _editor(version, new_step=form, status=422)
+        flash(_("Step %(n)s added.", n=step.position), "success")
+        return redirect(url_for("instructions.version_edit", version_id=version.id,
+                                _anchor=f"step-{step.id}"))
+    return _editor(version, new_step=form, status=form_status(form))
+
+
+@bp.post("/steps/<int:step_id>")
+@require_role(*STAFF)
+def step_update(step_id: int):
+    """Change a step, move it, or delete it."""
+    step = db.session.get(InstructionStep, step_id) or abort(404)
+    version = step.instruction_version
+    form = StepForm()
+    action = request.form.get("action", "save")
+    try:
+        if action == "delete":
+            services.remove_step(step, _user())
+        elif action in ("up", "down"):
+            services.move_step(step, step.position + (-1 if action == "up" else 1), _user())
+        elif form.validate_on_submit():
+            services.update_step(step, _step_data(form), _user())
+            _save_photos(step)
+        else:
+            return _editor(version, step_errors={step.id: (form, " ".join(
+                str(m) for ms in form.errors.values() for m in ms))}, status=422)
+    except DomainError as exc:
+        return _editor(version, step_errors={step.id: (form, str(exc.message))}, status=422)
+    return redirect(url_for("instructions.version_edit", version_id=version.id,
+                            _anchor=f"step-{step.id}" if action != "delete" else "steps"))
+
+
+@bp.post("/versions/<int:version_id>/publish")
+@require_role(*STAFF)
+def version_publish(version_id: int):
+    """Publish the draft if the lint passes; otherwise show what to fix."""
+    version = _version(version_id)
+    try:
+        services.publish_version(version, _user())
+    except services.PublishRefused as exc:
+        return _editor(version, problems=exc.problems, status=422)
+    except DomainError as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("instructions.version_edit", version_id=version.id))
+    flash(_("Version %(n)s is published. Workers follow it from now on.", n=version.number),
+          "success")
+    return redirect(url_for("instructions.version_edit", version_id=version.id))
+
+
+@bp.post("/<int:instruction_id>/draft")
+@require_role(*STAFF)
+def new_draft(instruction_id: int):
+    """Start a new draft from the newest version."""
+    instruction = db.session.get(Instruction, instruction_id) or abort(404)
+    draft = services.new_draft(instruction, _user())
+    return redirect(url_for("instructions.version_edit", version_id=draft.id))
+
+
+@bp.get("/photos/<name>")
+@require_role(*STAFF)
+def photo(name: str):
+    """A step photo (stored outside static/, cached: a published photo never changes)."""
+    path = photo_path(services.PHOTO_AREA, name)
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=7 * 86400, conditional=True)
+    response.headers["Cache-Control"] = "private, max-age=604800, immutable"
+    return response

@@ -1,0 +1,74 @@
+"""The authoring screens: a supervisor builds a draft on the tablet and publishes it."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from PIL import Image
+from sqlalchemy import select
+
+from shopfloor.instructions.models import Instruction
+
+
+def jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 900), (30, 160, 90)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def post(client, url, data, page):
+    token = client.token(page)
+    return client.client.post(url, data={**data, "csrf_token": token},
+                              content_type="multipart/form-data")
+
+
+def test_a_supervisor_builds_and_publishes_an_instruction(signed_in, make_product, db_session):
+    client = signed_in("supervisor")
+    product = make_product(line="soap")
+    response = client.submit("/instructions/new", {"title": "Mydło lawendowe",
+                                                   "product_id": str(product.id), "line": ""})
+    assert response.status_code == 302
+    editor = response.headers["Location"]
+    version_id = int(re.search(r"/versions/(\d+)", editor).group(1))
+
+    page = client.get(editor).get_data(as_text=True)
+    assert "Wypisz materiały i narzędzia" in page and "Dodaj co najmniej jeden krok." in page
+
+    client.submit(f"/instructions/versions/{version_id}/materials", {
+        "materials": "Baza glicerynowa\nOlejek", "tools": "Forma", "version": "1"}, page=editor)
+    response = post(client, f"/instructions/versions/{version_id}/steps", {
+        "kind": "do", "caption": "Należy przeprowadzić weryfikację zgodności parametrów.",
+        "photo_alt": "Forma na stole", "photo": (io.BytesIO(jpeg()), "a.jpg")}, editor)
+    assert response.status_code == 302
+    response = post(client, f"/instructions/versions/{version_id}/steps", {
+        "kind": "count", "caption": "Policz kostki.", "photo_alt": "Kostki",
+        "photo": (io.BytesIO(jpeg()), "b.jpg")}, editor)
+    assert response.status_code == 422
+    assert "Krok liczenia potrzebuje celu" in response.get_data(as_text=True)
+    assert post(client, f"/instructions/versions/{version_id}/steps", {
+        "kind": "count", "caption": "Policz kostki.", "photo_alt": "Kostki",
+        "target_quantity": "12", "photo": (io.BytesIO(jpeg()), "b.jpg")},
+        editor).status_code == 302
+
+    refused = client.submit(f"/instructions/versions/{version_id}/publish", {}, page=editor)
+    assert refused.status_code == 422
+    assert "Tekst jest trudny do czytania" in refused.get_data(as_text=True)
+
+    instruction = db_session.scalar(select(Instruction))
+    step = instruction.versions[0].steps[0]
+    assert post(client, f"/instructions/steps/{step.id}", {
+        "action": "save", "kind": "do", "caption": "Weź formę. Postaw ją na stole.",
+        "photo_alt": "Forma na stole"}, editor).status_code == 302
+    assert post(client, f"/instructions/steps/{step.id}", {"action": "down"},
+                editor).status_code == 302
+    published = client.submit(f"/instructions/versions/{version_id}/publish", {}, page=editor)
+    assert published.status_code == 302
+    page = client.get(editor).get_data(as_text=True)
+    assert "Opublikowana" in page and "Zacznij nowy szkic" in page
+    db_session.expire_all()
+    version = db_session.scalar(select(Instruction)).versions[0]
+    assert [s.kind for s in version.steps] == ["count", "do"]
+    photo = client.get(f"/instructions/photos/{version.steps[0].photo}")
+    assert photo.status_code == 200 and "immutable" in photo.headers["Cache-Control"]
+    assert client.get("/instructions/photos/..%2Fsecret_key").status_code == 404
