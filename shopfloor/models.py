@@ -20,4 +20,10 @@ from shopfloor.production.models import (  # noqa: F401
 )
 from shopfloor.scanning.models import ScanEvent  # noqa: F401
 from shopfloor.shipping.models import DocumentCounter, Shipment, ShipmentLine  # noqa: F401
+from shopfloor.stations.models import (  # noqa: F401
+    Station,
+    StationWorker,
+    WorkerSession,
+    WorkerSignInAttempt,
+)
 from shopfloor.workers.models import Worker  # noqa: F401, E402

@@ -17,6 +17,8 @@ FIELD_LABELS = {
     "code": _l("Code"),
     "unit": _l("Unit"),
     "standard_minutes": _l("Standard minutes per unit"),
+    "workers": _l("Workers"),
+    "sign_in_lock": _l("Sign-in lock"),
 }
 
 
