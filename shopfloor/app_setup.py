@@ -122,11 +122,12 @@ def _blueprints() -> list:
     from shopfloor.production.views import bp as production
     from shopfloor.scanning.views import bp as scanning
     from shopfloor.shipping.views import bp as shipping
+    from shopfloor.stations.views import bp as stations
     from shopfloor.traceability.views import bp as traceability
     from shopfloor.workers.views import bp as workers
 
     return [core, auth, scanning, orders, production, materials, shipping, traceability,
-            partners, catalog, labels, workers, instructions]
+            partners, catalog, labels, workers, instructions, stations]
 
 
 def _unauthorized():

@@ -31,6 +31,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("traceability.trace", _l("Traceability"), STAFF),
     NavItem("workers.worker_list", _l("Workers"), STAFF),
     NavItem("instructions.instruction_list", _l("Instructions"), STAFF),
+    NavItem("stations.station_list", _l("Stations"), STAFF),
     NavItem("partners.partner_list", _l("Partners"), STAFF),
     NavItem("catalog.product_list", _l("Products"), STAFF),
     NavItem("catalog.material_list", _l("Materials"), STAFF),

@@ -27,6 +27,9 @@ def test_every_office_page_has_no_axe_violation(page, app, output_dir):
     instruction = create_instruction("Mydło lawendowe", author)
     draft = instruction.versions[0]
     add_step(draft, StepData("count", "Policz kostki.", "Kostki", target_quantity=12), author)
+    from shopfloor.stations.services import enrol_station
+
+    station, _token = enrol_station("Stół mydlarski 1", "soap", author)
     batches = {b.line: b for b in db.session.scalars(select(Batch).order_by(Batch.id))}
     order = db.session.scalars(select(Order).order_by(Order.id)).first()
     shipment = db.session.scalars(select(Shipment)).first()
@@ -40,7 +43,8 @@ def test_every_office_page_has_no_axe_violation(page, app, output_dir):
             f"/partners/{partner.id}", f"/partners/{partner.id}/edit", "/products/",
             "/products/new", "/materials/", "/workers/", "/workers/new", "/staff",
             "/account", f"/labels/preview?kind=batch&codes={batches['soap'].code}",
-            "/instructions/", "/instructions/new", f"/instructions/versions/{draft.id}"]
+            "/instructions/", "/instructions/new", f"/instructions/versions/{draft.id}",
+            "/stations/", "/stations/enrol", f"/stations/{station.id}"]
     urls += [f"/batches/{b.id}" for b in batches.values()]
 
     page.goto("/sign-in")
