@@ -162,10 +162,30 @@ def lots_by_supplier_lot(supplier_lot: str) -> list[MaterialLot]:
         MaterialLot.supplier_lot == supplier_lot.strip()).order_by(MaterialLot.id)))
 
 
+class _SafeWriter:
+    """A csv writer that defuses cells a spreadsheet would run as a formula (=, +, -, @)."""
+
+    def __init__(self, out):
+        self._writer = csv.writer(out)
+
+    def writerow(self, row):
+        self._writer.writerow([f"'{cell}" if isinstance(cell, str) and cell
+                               and cell[0] in "=+-@\t\r" and not _is_number(cell) else cell
+                               for cell in row])
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def recall_csv(trace: ForwardTrace) -> str:
     """The recall report as CSV: batches affected, shipments to stop, stock to quarantine."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = _SafeWriter(out)
     writer.writerow(["section", "code", "product_or_partner", "status_or_date", "quantity",
                      "contact"])
     for lot in trace.lots:

@@ -72,3 +72,20 @@ def test_branching_genealogy_both_ways(make_partner, make_product, make_order, m
     quarantine = [row for row in report if row[0] == "quarantine_stock"]
     assert quarantine == [["quarantine_stock", batch_a.code, product.name, "done", "4", ""]]
     assert any("ewa@hotel.example" in row[5] for row in report if row[0] == "shipment")
+
+
+def test_the_recall_csv_defuses_spreadsheet_formulas(make_partner, make_product, make_order,
+                                                     make_batch, make_lot, manager):
+    partner = make_partner(name='=HYPERLINK("http://evil.example","x")',
+                           contacts=[ContactData("@SUM(A1)", email="a@b.example")])
+    product = make_product()
+    lot = make_lot()
+    order = make_order(partner=partner, product=product, quantity="10")
+    batch = make_batch(order_line=order.lines[0], quantity="10", record=RECORD)
+    finish(batch, [lot], manager)
+    create_shipment(order, TODAY, [ShipmentLineData(order.lines[0].id, batch.id, Decimal(5))],
+                    manager)
+    rows = list(csv.reader(io.StringIO(recall_csv(trace_forward([lot])))))
+    cells = [cell for row in rows for cell in row]
+    assert not any(cell.startswith(("=", "@", "+")) for cell in cells)
+    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells
