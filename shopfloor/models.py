@@ -4,6 +4,7 @@ from shopfloor.audit.models import AuditEntry  # noqa: F401
 from shopfloor.auth.models import SignInAttempt, User  # noqa: F401
 from shopfloor.catalog.models import Material, Product  # noqa: F401
 from shopfloor.core.models import InstallationFact  # noqa: F401
+from shopfloor.floor.models import HelpCall, StepEvent  # noqa: F401
 from shopfloor.instructions.models import (  # noqa: F401
     Instruction,
     InstructionStep,

@@ -1,0 +1,66 @@
+"""Pure rules of step events and help calls (no Flask, no database)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from shopfloor.codes import KIND_ITEM, KIND_LOT
+from shopfloor.stations.rules import code_in_scan
+
+COUNTING_KINDS = frozenset({"count", "undo"})
+SCAN_CODE_KINDS = {"lot": KIND_LOT, "item": KIND_ITEM}
+
+
+def count_total(events: Iterable[Any]) -> Decimal:
+    """The running count of counting events: count (+1/-1) and undo (-1) values summed.
+
+    Events of other kinds are ignored, so a step's whole event list can be passed.
+    """
+    return sum((Decimal(e.value) for e in events
+                if e.kind in COUNTING_KINDS and e.value is not None), Decimal(0))
+
+
+def as_decimal(value: Any) -> Decimal | None:
+    """``value`` as a finite Decimal, or None when it is missing or not a number."""
+    if value is None or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def in_range(value: Decimal, settings: Mapping[str, Any] | None) -> bool | None:
+    """Whether a measured value lies within the step's ``min``/``max`` (both inclusive).
+
+    None when the step sets neither bound (nothing to check against).
+    """
+    settings = settings or {}
+    low, high = as_decimal(settings.get("min")), as_decimal(settings.get("max"))
+    if low is None and high is None:
+        return None
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def scan_result(text: str, expected: str | None) -> tuple[str | None, bool | None]:
+    """The code a scan holds (None: not one of our codes) and whether it is the expected kind.
+
+    ``expected`` is the step's ``settings["scan"]`` (``lot`` or ``item``); None or unknown
+    means any scan goes (the match is then None). A scan that is not our code never matches.
+    """
+    code = code_in_scan(text)
+    letter = SCAN_CODE_KINDS.get(expected or "")
+    if letter is None:
+        return code, None
+    return code, code is not None and code[0] == letter
+
+
+def time_to_answer(call: Any) -> timedelta | None:
+    """How long the worker waited until a supervisor answered; None while nobody has."""
+    if call.acknowledged_at is None:
+        return None
+    return call.acknowledged_at - call.created_at
