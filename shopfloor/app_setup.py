@@ -114,6 +114,7 @@ def _blueprints() -> list:
     from shopfloor.auth.views import bp as auth
     from shopfloor.catalog.views import bp as catalog
     from shopfloor.core.views import bp as core
+    from shopfloor.floor.views import bp as floor
     from shopfloor.instructions.views import bp as instructions
     from shopfloor.labels.views import bp as labels
     from shopfloor.materials.views import bp as materials
@@ -127,7 +128,7 @@ def _blueprints() -> list:
     from shopfloor.workers.views import bp as workers
 
     return [core, auth, scanning, orders, production, materials, shipping, traceability,
-            partners, catalog, labels, workers, instructions, stations]
+            partners, catalog, labels, workers, instructions, stations, floor]
 
 
 def _unauthorized():

@@ -24,6 +24,7 @@ MANAGER = frozenset({Role.MANAGER})
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("core.home", _l("Start"), STAFF),
     NavItem("scanning.scan", _l("Scan"), STAFF),
+    NavItem("floor.board", _l("Live board"), STAFF),
     NavItem("orders.order_list", _l("Orders"), STAFF),
     NavItem("production.batch_list", _l("Batches"), STAFF),
     NavItem("materials.lot_list", _l("Material lots"), STAFF),

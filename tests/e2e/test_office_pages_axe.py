@@ -44,7 +44,7 @@ def test_every_office_page_has_no_axe_violation(page, app, output_dir):
             "/products/new", "/materials/", "/workers/", "/workers/new", "/staff",
             "/account", f"/labels/preview?kind=batch&codes={batches['soap'].code}",
             "/instructions/", "/instructions/new", f"/instructions/versions/{draft.id}",
-            "/stations/", "/stations/enrol", f"/stations/{station.id}"]
+            "/stations/", "/stations/enrol", f"/stations/{station.id}", "/board"]
     urls += [f"/batches/{b.id}" for b in batches.values()]
 
     page.goto("/sign-in")
