@@ -19,6 +19,7 @@ FIELD_LABELS = {
     "standard_minutes": _l("Standard minutes per unit"),
     "workers": _l("Workers"),
     "sign_in_lock": _l("Sign-in lock"),
+    "batch": _l("Batch"),
 }
 
 

@@ -31,6 +31,9 @@ class Station(db.Model):
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The batch the workers here work on now ("my work now" on the tablet).
+    current_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("batch.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

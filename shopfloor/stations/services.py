@@ -239,3 +239,26 @@ def expected_workers(station: Station) -> list[Worker]:
         select(Worker).join(StationWorker, StationWorker.worker_id == Worker.id)
         .where(StationWorker.station_id == station.id, Worker.active.is_(True))
         .order_by(Worker.first_name, Worker.id)))
+
+
+ASSIGNABLE = frozenset({"released", "in_progress"})
+
+
+@conflict_safe
+def assign_batch(station: Station, batch, user, expected_version: int | str | None = None) -> None:
+    """Give the station's workers a batch to work on now (None: no task)."""
+    check_version(station, expected_version)
+    if station.revoked_at is not None:
+        raise DomainError(_l("This station is already revoked."), field="batch")
+    if batch is not None:
+        if batch.status not in ASSIGNABLE:
+            raise DomainError(_l("Only a released batch or one in progress can be worked on."),
+                              field="batch")
+        if station.line and batch.line != station.line:
+            raise DomainError(_l("This batch is for another line."), field="batch")
+    old = station.current_batch_id
+    new = batch.id if batch is not None else None
+    if old != new:
+        station.current_batch_id = new
+        write_audit(station, "edited", user, changes={"batch": (old, new)})
+    commit([station])

@@ -14,6 +14,7 @@ from shopfloor.core.roles import STAFF
 from shopfloor.errors import DomainError
 from shopfloor.extensions import db
 from shopfloor.forms_support import attach_error, form_status
+from shopfloor.production.models import Batch
 from shopfloor.stations import services, signin
 from shopfloor.stations.forms import EnrolForm, ExpectedWorkersForm, RevokeForm
 from shopfloor.stations.models import Station
@@ -82,7 +83,14 @@ def _detail(station: Station, status: int = 200, workers_form=None, revoke_form=
     form.workers.choices = [SelectChoice(w.id, w.first_name) for w in workers]
     locked = {w.id: signin.worker_locked_until(w, station) for w in workers if w.id in expected}
     here = this_tablet()
+    candidates = select(Batch).where(Batch.status.in_(sorted(services.ASSIGNABLE)))
+    if station.line:
+        candidates = candidates.where(Batch.line == station.line)
     return render_template("stations/detail.html", station=station, workers_form=form,
+                           batches=db.session.scalars(candidates.order_by(Batch.id.desc())
+                                                      .limit(50)).all(),
+                           current=db.session.get(Batch, station.current_batch_id)
+                           if station.current_batch_id else None,
                            revoke_form=revoke_form or RevokeForm(formdata=None,
                                                                  version=station.version),
                            sessions=signin.open_sessions(station), locked=locked,
@@ -131,6 +139,25 @@ def station_revoke(station_id: int):
         flash(_("Station %(name)s is revoked.", name=station.name), "success")
         return redirect(url_for("stations.station_detail", station_id=station.id))
     return _detail(station, form_status(form), revoke_form=form)
+
+
+@bp.post("/<int:station_id>/batch")
+@require_role(*STAFF)
+def station_batch(station_id: int):
+    """Choose the batch the station's workers work on now."""
+    station = db.session.get(Station, station_id) or abort(404)
+    batch_id = request.form.get("batch_id", type=int)
+    batch = db.session.get(Batch, batch_id) if batch_id else None
+    if batch_id and batch is None:
+        abort(404)
+    try:
+        services.assign_batch(station, batch, _user(),
+                              expected_version=request.form.get("version"))
+    except DomainError as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("The work of %(name)s is saved.", name=station.name), "success")
+    return redirect(url_for("stations.station_detail", station_id=station.id))
 
 
 @bp.post("/<int:station_id>/reenrol")

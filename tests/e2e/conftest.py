@@ -98,6 +98,9 @@ def axe_violations(tab) -> list[dict]:
     """axe-core's violations on the current page for the WCAG 2.x A/AA tags."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # A click starts a navigation without waiting for it: check the page once it has loaded
+    # with its stylesheet, not a half-painted one.
+    tab.wait_for_load_state("load")
     results = Axe().run(tab, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
                                       "resultTypes": ["violations"]})
     return [

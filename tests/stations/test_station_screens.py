@@ -51,3 +51,31 @@ def test_the_same_name_twice_is_refused_next_to_the_field(signed_in):
     assert response.status_code == 422
     assert 'id="name-error">Stanowisko o tej nazwie już istnieje' in response.get_data(
         as_text=True)
+
+
+def test_a_supervisor_chooses_the_batch_a_station_works_on(signed_in, db_session, make_batch,
+                                                           make_product):
+    client = signed_in("supervisor")
+    client.submit("/stations/enrol", {"name": "Stół 2", "line": "soap"})
+    station = db_session.scalar(select(Station))
+    url = f"/stations/{station.id}"
+    planned = make_batch(record={"recipe_version": "1"})
+    refused = client.submit(f"{url}/batch", {"batch_id": str(planned.id),
+                                             "version": str(station.version)}, page=url)
+    assert refused.status_code == 302
+    assert "Tylko zwolniona partia" in client.get(url).get_data(as_text=True)
+
+    from shopfloor.production.services import move_batch
+
+    move_batch(planned, "released", None)
+    harness = make_batch(product=make_product(line="harness"), record={
+        "drawing_revision": "A", "ipc_class": "2"})
+    move_batch(harness, "released", None)
+    page = client.get(url).get_data(as_text=True)
+    assert planned.code[1:5] in page and harness.code[1:5] not in page  # soap station
+    db_session.expire_all()
+    client.submit(f"{url}/batch", {"batch_id": str(planned.id),
+                                   "version": str(db_session.get(Station, station.id).version)},
+                  page=url)
+    db_session.expire_all()
+    assert db_session.get(Station, station.id).current_batch_id == planned.id
