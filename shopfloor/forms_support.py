@@ -64,3 +64,16 @@ class LocalDecimalField(DecimalField):
 
         text = plain_quantity(self.data)
         return text.replace(".", ",") if str(get_locale()) == "pl" else text
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """A same-site path to go to after a form, or ``default``: never another site."""
+    from urllib.parse import urlsplit
+
+    if not target or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(
+            ("//", "/\\")) or "\\" in target:
+        return default
+    return target

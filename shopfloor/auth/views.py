@@ -11,15 +11,14 @@ from shopfloor.auth.access import PUBLIC, require_role
 from shopfloor.auth.forms import AccountForm, SignInForm, StaffForm
 from shopfloor.auth.models import Role
 from shopfloor.errors import DomainError
+from shopfloor.forms_support import safe_next
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths are followed after sign-in."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("core.home")
+    return safe_next(target, url_for("core.home"))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

@@ -26,6 +26,7 @@ from shopfloor.core.forms import LANGUAGE_NAMES, LanguageForm
 from shopfloor.core.navigation import navigation_for
 from shopfloor.core.roles import STAFF
 from shopfloor.database import check_database
+from shopfloor.forms_support import safe_next
 from shopfloor.lines import all_lines
 from shopfloor.orders.status import ORDER_STATUS_NAMES
 from shopfloor.production.status import BATCH_STATUS_NAMES
@@ -65,10 +66,7 @@ def choose_language():
             set_language(current_user._get_current_object(), form.language.data)
         else:
             session["language"] = form.language.data
-    target = form.next.data or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("core.home")
-    return redirect(target)
+    return redirect(safe_next(form.next.data, url_for("core.home")))
 
 
 def template_globals() -> dict:

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from shopfloor.errors import DomainError
 
 DEFAULT_GRIDS = {"batch": "a6", "pallet": "a6", "unit": "a6", "garment": "2x7", "badge": "a6"}
+PNG_DPIS = (150, 203, 300, 600)
 MIMETYPES = {"pdf": "application/pdf", "zpl": "text/plain; charset=utf-8",
              "png": "image/png", "svg": "image/svg+xml"}
 
@@ -63,6 +64,8 @@ def _render(labels: list, fmt: str, grid: str, dpi: int | None) -> tuple[bytes, 
         return to_zpl(labels, dpi=dpi or 203).encode("utf-8"), MIMETYPES[fmt]
     if len(labels) != 1:
         raise DomainError(_l("PNG and SVG hold one label: give one code."), field="codes")
+    if dpi is not None and dpi not in PNG_DPIS:
+        raise DomainError(_l("Choose a resolution of 150, 203, 300 or 600 dpi."), field="dpi")
     if fmt == "png":
         return render_png(labels[0], dpi=dpi or 300), MIMETYPES[fmt]
     if fmt == "svg":

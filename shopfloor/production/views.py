@@ -13,7 +13,7 @@ from shopfloor.auth.access import require_role
 from shopfloor.core.roles import STAFF
 from shopfloor.errors import DomainError
 from shopfloor.extensions import db
-from shopfloor.forms_support import attach_error, form_status
+from shopfloor.forms_support import attach_error, form_status, safe_next
 from shopfloor.lines import all_lines, get_line
 from shopfloor.orders.models import OrderLine
 from shopfloor.orders.queries import page_of
@@ -146,10 +146,9 @@ def batch_move(batch_id: int):
             return _detail(batch, move_form=form, status=attach_error(form, exc))
         flash(_("Batch %(code)s is now: %(status)s.", code=batch.code,
                 status=BATCH_STATUS_NAMES[batch.status]), "success")
-        back_to = request.form.get("next", "")
-        if back_to.startswith("/") and not back_to.startswith("//"):
-            return redirect(back_to)  # the scan screen: scan, tap, scan the next one
-        return _back(batch)
+        # From the scan screen: scan, tap, and back to scan the next one.
+        return redirect(safe_next(request.form.get("next"),
+                                  url_for("production.batch_detail", batch_id=batch.id)))
     return _detail(batch, move_form=form, status=form_status(form))
 
 

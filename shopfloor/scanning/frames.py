@@ -30,7 +30,7 @@ def decode_frame(data: bytes, max_bytes: int) -> str | None:
                 raise DomainError(_l("The picture is too large."), field="frame")
             image.load()
             pixels = image.convert("L")
-    except (UnidentifiedImageError, OSError):
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         raise DomainError(_l("This file is not a picture."), field="frame") from None
     results = zxingcpp.read_barcodes(pixels)
     return results[0].text if results else None

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from shopfloor.audit.services import commit, conflict_safe, write_audit
 from shopfloor.errors import DomainError
@@ -39,8 +40,13 @@ def next_document_number(series: str, year: int) -> int:
     """
     counter = db.session.get(DocumentCounter, (series, year), with_for_update=True)
     if counter is None:
-        counter = DocumentCounter(series=series, year=year, last_number=0)
-        db.session.add(counter)
+        try:
+            with db.session.begin_nested():  # the first document of a series and year
+                db.session.add(DocumentCounter(series=series, year=year, last_number=0))
+        except IntegrityError:
+            pass  # someone else created it at the same moment: use theirs
+        counter = db.session.get(DocumentCounter, (series, year), with_for_update=True,
+                                 populate_existing=True)
     counter.last_number += 1
     db.session.flush()
     return counter.last_number
@@ -95,6 +101,15 @@ def create_shipment(order: Order, shipped_on: date | None, lines: list[ShipmentL
             raise DomainError(_l("The quantity must be more than zero."), field="lines")
         per_batch[batch.id] += data.quantity
         per_line[order_line.id] += data.quantity
+    # Take the delivery-note number first: it locks the counter (a row lock on PostgreSQL,
+    # the write lock on SQLite), so two shipments at once are checked one after the other,
+    # each against what the other shipped. A refused shipment rolls back and gives the
+    # number back. Then lock the batches and lines themselves too.
+    sequence = next_document_number(WZ_SERIES, shipped_on.year)
+    db.session.scalars(select(Batch).where(Batch.id.in_(list(per_batch)))
+                       .with_for_update().execution_options(populate_existing=True)).all()
+    db.session.scalars(select(OrderLine).where(OrderLine.id.in_(list(per_line)))
+                       .with_for_update().execution_options(populate_existing=True)).all()
     for batch_id, quantity in per_batch.items():
         batch = db.session.get(Batch, batch_id)
         available = batch.good_quantity - shipped_from_batch(batch_id)
@@ -111,7 +126,6 @@ def create_shipment(order: Order, shipped_on: date | None, lines: list[ShipmentL
                                  owed=format_quantity(owed), qty=format_quantity(quantity)),
                               field="lines")
 
-    sequence = next_document_number(WZ_SERIES, shipped_on.year)
     shipment = Shipment(number=format_wz(shipped_on.year, sequence), year=shipped_on.year,
                         sequence=sequence, order_id=order.id, partner_id=order.partner_id,
                         shipped_on=shipped_on, carrier=carrier.strip(),

@@ -65,6 +65,8 @@ def recall_csv():
     """The recall report for the lots the search names, as CSV."""
     found = _resolve(request.args)
     trace = services.trace_forward(found.get("lots") or [])
-    name = normalize_code(found.get("text") or "recall") or "recall"
+    # Only letters and digits in the file name: the header must stay one clean value.
+    name = "".join(ch for ch in normalize_code(found.get("text") or "")
+                   if ch.isascii() and ch.isalnum())[:40] or "report"
     return Response(services.recall_csv(trace), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="recall-{name}.csv"'})

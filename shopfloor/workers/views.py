@@ -54,8 +54,23 @@ def _form_page(worker: Worker | None):
             flash(_("%(name)s saved.", name=worker.first_name), "success")
             return redirect(url_for("workers.worker_edit", worker_id=worker.id))
     entries = history(worker) if worker is not None else []
+    if not is_manager:
+        entries = [_without_rule(entry) for entry in entries]
     return render_template("workers/form.html", form=form, worker=worker, entries=entries), (
         form_status(form, status))
+
+
+def _without_rule(entry):
+    """A history entry as a supervisor may see it: without the working-time rule, which
+    hints at health (shared/domain.md §5)."""
+    if entry.changes and "working_time_rule" in entry.changes:
+        from types import SimpleNamespace
+
+        changes = {k: v for k, v in entry.changes.items() if k != "working_time_rule"}
+        return SimpleNamespace(**{c: getattr(entry, c) for c in (
+            "at", "actor_name", "action", "from_status", "to_status", "reason")},
+            changes=changes)
+    return entry
 
 
 @bp.route("/new", methods=["GET", "POST"])

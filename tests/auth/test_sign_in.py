@@ -181,3 +181,15 @@ def test_old_attempts_are_purged_after_a_day(app, make_user, db_session):
     authenticate("marta", "correct horse battery", "10.0.0.1")
     assert db_session.scalar(select(func.count()).select_from(SignInAttempt)) == 1
     assert timedelta(days=1) == services.ATTEMPT_RETENTION
+
+
+@pytest.mark.parametrize("target", ["/%09/evil.example", "//evil.example/", "/\\evil.example",
+                                    "https://evil.example/", "/%0a/x"])
+def test_control_characters_cannot_smuggle_an_outside_redirect(client, make_user, target):
+    make_user(username="marta")
+    response = client.submit(f"/sign-in?next={target}", {
+        "username": "marta", "password": "correct horse battery",
+        "next": target.replace("%09", "\t").replace("%0a", "\n")},
+        page=f"/sign-in?next={target}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"

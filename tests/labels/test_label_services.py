@@ -133,3 +133,11 @@ def test_garment_tags_and_pallet_labels_scan_from_the_sheet_defaults(app, make_b
     results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
     assert results[0].content_type == zxingcpp.ContentType.GS1
     assert results[0].text == "(00)" + pallet.sscc.replace(" ", "")
+
+
+@pytest.mark.parametrize("dpi", ["20000", "-5"])
+def test_an_odd_resolution_is_refused_not_rendered(signed_in, make_batch, dpi):
+    client = signed_in("supervisor")
+    response = client.get(f"/labels/batch.png?codes={make_batch().code}&dpi={dpi}")
+    assert response.status_code == 422
+    assert "150, 203, 300 lub 600 dpi" in response.get_data(as_text=True)

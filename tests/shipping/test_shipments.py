@@ -83,3 +83,43 @@ def test_numbers_start_again_each_year(finished_batch, manager):
     assert ship(order, batch, "10", manager, day=date(2026, 12, 31)).number == "WZ/2026/0001"
     assert ship(order, batch, "10", manager, day=date(2027, 1, 2)).number == "WZ/2027/0001"
     assert ship(order, batch, "10", manager, day=date(2026, 12, 31)).number == "WZ/2026/0002"
+
+
+def test_two_shipments_of_the_last_units_at_once_cannot_both_pass(app, finished_batch,
+                                                                   manager):
+    import threading
+
+    from shopfloor.errors import DomainError
+    from shopfloor.extensions import db
+    from shopfloor.orders.models import Order
+    from shopfloor.production.models import Batch
+
+    order, batch = finished_batch(good="100", quantity="100")
+    order_id, batch_id, line_id = order.id, batch.id, order.lines[0].id
+    start = threading.Barrier(2, timeout=20)
+    results = []
+
+    def ship_sixty():
+        with app.app_context():
+            try:
+                mine = db.session.get(Order, order_id)
+                db.session.get(Batch, batch_id)
+                start.wait()
+                create_shipment(mine, TODAY, [ShipmentLineData(line_id, batch_id,
+                                                                Decimal(60))], manager)
+                results.append("shipped")
+            except DomainError as exc:
+                results.append(str(exc.message))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=ship_sixty) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(results)[-1] == "shipped"
+    assert results.count("shipped") == 1, results
+    assert any("tylko 40" in r for r in results)
+    db.session.expire_all()
+    assert db.session.get(Order, order_id).lines[0].quantity_shipped == Decimal(60)

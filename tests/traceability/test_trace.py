@@ -89,3 +89,10 @@ def test_the_recall_csv_defuses_spreadsheet_formulas(make_partner, make_product,
     cells = [cell for row in rows for cell in row]
     assert not any(cell.startswith(("=", "@", "+")) for cell in cells)
     assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells
+
+
+def test_the_recall_file_name_stays_a_clean_header(signed_in):
+    client = signed_in("supervisor")
+    response = client.get('/trace/recall.csv?q=ab"c;x%0d%0ay')
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == 'attachment; filename="recall-ABCXY.csv"'

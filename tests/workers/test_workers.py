@@ -99,3 +99,21 @@ def test_a_printed_badge_scans_to_the_worker(signed_in, db_session):
     assert re.fullmatch(rf"http://127\.0\.0\.1:5000/s/{worker.code}", text)
     assert client.get(f"/s/{worker.code}").headers["Location"] == f"/workers/{worker.id}"
     assert client.get("/labels/badge.pdf?codes=" + worker.code).data.startswith(b"%PDF")
+
+
+def test_supervisors_do_not_see_the_rule_in_the_history(signed_in, db_session, app):
+    from tests.conftest import FormClient
+
+    manager = signed_in("manager")
+    post_worker(manager, {"first_name": "Ola", "sign_in_method": "badge",
+                          "working_time_rule": "8/40", "active": "y"})
+    worker = db_session.scalar(select(Worker))
+    post_worker(manager, {"first_name": "Ola", "sign_in_method": "badge",
+                          "working_time_rule": "7/35", "active": "y",
+                          "version": str(worker.version)}, url=f"/workers/{worker.id}")
+    assert "7/35" in manager.get(f"/workers/{worker.id}").get_data(as_text=True)
+    manager.submit("/sign-out", {}, page="/")
+    supervisor = signed_in("supervisor", username="coach")
+    page = supervisor.get(f"/workers/{worker.id}").get_data(as_text=True)
+    assert "7/35" not in page and "8/40" not in page
+    assert isinstance(supervisor, FormClient)
