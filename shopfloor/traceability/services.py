@@ -169,9 +169,9 @@ class _SafeWriter:
         self._writer = csv.writer(out)
 
     def writerow(self, row):
-        self._writer.writerow([f"'{cell}" if isinstance(cell, str) and cell
-                               and cell[0] in "=+-@\t\r" and not _is_number(cell) else cell
-                               for cell in row])
+        self._writer.writerow([f"'{cell}" if isinstance(cell, str) and cell.strip()
+                               and cell.lstrip()[0] in "=+-@\t\r" and not _is_number(cell)
+                               else cell for cell in row])
 
 
 def _is_number(text: str) -> bool:
@@ -191,7 +191,7 @@ def recall_csv(trace: ForwardTrace) -> str:
     for lot in trace.lots:
         writer.writerow(["lot", lot.code, lot.material.name, lot.status,
                          plain_quantity(lot.quantity_received),
-                         f"{lot.supplier} {lot.supplier_lot}"])
+                         f"{lot.supplier} {lot.supplier_lot}".strip()])
     for row in trace.batches:
         writer.writerow(["batch", row.batch.code, row.batch.product.name, row.batch.status,
                          plain_quantity(row.consumed), ""])
