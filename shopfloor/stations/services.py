@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import flag_modified
 
 from shopfloor.audit.services import check_version, commit, conflict_safe, write_audit
 from shopfloor.codes import format_code
@@ -230,6 +231,9 @@ def set_expected_workers(station: Station, worker_ids, user,
         return sorted(f"{workers[i].first_name} {format_code(workers[i].code)}" for i in ids)
 
     write_audit(station, "edited", user, changes={"workers": (names(current), names(wanted))})
+    # The list lives in its own table: touch the station row so its version moves on and a
+    # second supervisor saving an older list gets a conflict instead of overwriting this one.
+    flag_modified(station, "name")
     commit([station])
 
 

@@ -31,8 +31,9 @@ def test_enrolling_sets_a_station_cookie_on_this_tablet_only(signed_in, db_sessi
     response = client.submit(f"{url}/workers", {"workers": [str(kasia.id)],
                                                 "version": str(station.version)}, page=url)
     assert response.status_code == 302 and version is not None
-    refused = client.submit(f"{url}/revoke", {"reason": "", "version": str(station.version)},
-                            page=url)
+    db_session.expire_all()
+    refused = client.submit(f"{url}/revoke", {
+        "reason": "", "version": str(db_session.get(Station, station.id).version)}, page=url)
     assert refused.status_code == 422
     assert "Napisz, dlaczego blokujesz" in refused.get_data(as_text=True)
     db_session.expire_all()
@@ -79,3 +80,19 @@ def test_a_supervisor_chooses_the_batch_a_station_works_on(signed_in, db_session
                   page=url)
     db_session.expire_all()
     assert db_session.get(Station, station.id).current_batch_id == planned.id
+
+
+def test_a_stale_worker_list_is_refused(signed_in, db_session, manager):
+    client = signed_in("supervisor")
+    kasia = save_worker(WorkerData(first_name="Kasia"), manager)
+    tomek = save_worker(WorkerData(first_name="Tomek"), manager)
+    client.submit("/stations/enrol", {"name": "Stół 3", "line": ""})
+    station = db_session.scalar(select(Station))
+    url = f"/stations/{station.id}"
+    seen = str(station.version)
+    first = client.submit(f"{url}/workers", {"workers": [str(kasia.id)], "version": seen},
+                          page=url)
+    assert first.status_code == 302
+    second = client.submit(f"{url}/workers", {"workers": [str(tomek.id)], "version": seen},
+                           page=url)
+    assert second.status_code == 409
