@@ -131,3 +131,11 @@ def empty_postgres_database(url: str) -> str:
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     return parsed.render_as_string(hide_password=False)
+
+
+def one_of(column: str, values, name: str | None = None):
+    """A CHECK constraint keeping ``column`` to ``values`` (strings or StrEnum members)."""
+    from sqlalchemy import CheckConstraint
+
+    listed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name or column)

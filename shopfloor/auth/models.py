@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Index, String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shopfloor.database import UTCDateTime, utcnow
+from shopfloor.database import UTCDateTime, one_of, utcnow
 from shopfloor.extensions import db
 
 
@@ -28,9 +28,7 @@ class User(UserMixin, db.Model):
 
     __tablename__ = "user_account"
     __table_args__ = (
-        CheckConstraint(
-            "role IN ({})".format(", ".join(f"'{r}'" for r in ROLE_VALUES)), name="role"
-        ),
+        one_of("role", ROLE_VALUES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,14 +7,11 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shopfloor.database import one_of
 from shopfloor.extensions import db
 from shopfloor.lines import LINE_CODES
 from shopfloor.partners.models import Partner
 from shopfloor.units import UNIT_CODES
-
-
-def _in(column: str, values) -> str:
-    return "{} IN ({})".format(column, ", ".join(f"'{v}'" for v in values))
 
 
 class Product(db.Model):
@@ -22,8 +19,8 @@ class Product(db.Model):
 
     __tablename__ = "product"
     __table_args__ = (
-        CheckConstraint(_in("line", LINE_CODES), name="line"),
-        CheckConstraint(_in("unit", UNIT_CODES), name="unit"),
+        one_of("line", LINE_CODES),
+        one_of("unit", UNIT_CODES),
         CheckConstraint("standard_minutes >= 0", name="standard_minutes"),
     )
 
@@ -47,7 +44,7 @@ class Material(db.Model):
     """A raw material, component or packaging item, tracked by lot."""
 
     __tablename__ = "material"
-    __table_args__ = (CheckConstraint(_in("unit", UNIT_CODES), name="unit"),)
+    __table_args__ = (one_of("unit", UNIT_CODES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)

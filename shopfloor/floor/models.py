@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, text
+from sqlalchemy import ForeignKey, Index, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shopfloor.database import UTCDateTime, utcnow
+from shopfloor.database import UTCDateTime, one_of, utcnow
 from shopfloor.extensions import db
 
 
@@ -34,8 +34,7 @@ class StepEvent(db.Model):
 
     __tablename__ = "step_event"
     __table_args__ = (
-        CheckConstraint("kind IN ({})".format(", ".join(f"'{k.value}'" for k in EventKind)),
-                        name="kind"),
+        one_of("kind", EventKind),
         Index("ix_step_event_batch_step", "batch_id", "instruction_step_id"),
     )
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    CheckConstraint,
     ForeignKey,
     Numeric,
     String,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shopfloor.catalog.models import Product
-from shopfloor.database import UTCDateTime, utcnow
+from shopfloor.database import UTCDateTime, one_of, utcnow
 from shopfloor.extensions import db
 
 
@@ -40,10 +39,6 @@ class VersionStatus(enum.StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     RETIRED = "retired"
-
-
-def _in(column: str, values) -> str:
-    return "{} IN ({})".format(column, ", ".join(f"'{v.value}'" for v in values))
 
 
 class Instruction(db.Model):
@@ -72,7 +67,7 @@ class InstructionVersion(db.Model):
     __tablename__ = "instruction_version"
     __table_args__ = (
         UniqueConstraint("instruction_id", "number", name="uq_instruction_version_number"),
-        CheckConstraint(_in("status", VersionStatus), name="status"),
+        one_of("status", VersionStatus),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,7 +97,7 @@ class InstructionStep(db.Model):
     __tablename__ = "instruction_step"
     __table_args__ = (
         UniqueConstraint("instruction_version_id", "position", name="uq_instruction_step_position"),
-        CheckConstraint(_in("kind", StepKind), name="kind"),
+        one_of("kind", StepKind),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

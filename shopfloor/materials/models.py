@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shopfloor.catalog.models import Material
-from shopfloor.database import UTCDateTime, utcnow
+from shopfloor.database import UTCDateTime, one_of, utcnow
 from shopfloor.extensions import db
 from shopfloor.partners.models import Partner
 
@@ -32,8 +32,7 @@ class MaterialLot(db.Model):
     __tablename__ = "material_lot"
     __table_args__ = (
         CheckConstraint("quantity_received > 0", name="quantity_received"),
-        CheckConstraint("status IN ({})".format(", ".join(f"'{s}'" for s in LOT_STATUS_VALUES)),
-                        name="status"),
+        one_of("status", LOT_STATUS_VALUES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shopfloor.catalog.models import Product
-from shopfloor.database import UTCDateTime, utcnow
+from shopfloor.database import UTCDateTime, one_of, utcnow
 from shopfloor.extensions import db
 from shopfloor.orders.status import ORDER_MACHINE, OrderStatus
 from shopfloor.partners.models import Partner
@@ -20,8 +20,7 @@ class Order(db.Model):
 
     __tablename__ = "sales_order"
     __table_args__ = (
-        CheckConstraint("status IN ({})".format(
-            ", ".join(f"'{s}'" for s in ORDER_MACHINE.statuses)), name="status"),
+        one_of("status", ORDER_MACHINE.statuses),
         Index("ix_sales_order_status_partner", "status", "partner_id"),
     )
 

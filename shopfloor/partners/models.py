@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shopfloor.database import UTCDateTime, utcnow
+from shopfloor.database import UTCDateTime, one_of, utcnow
 from shopfloor.extensions import db
 from shopfloor.lines import LINE_CODES
 
@@ -60,9 +60,7 @@ class PartnerLine(db.Model):
 
     __tablename__ = "partner_line"
     __table_args__ = (
-        CheckConstraint(
-            "line IN ({})".format(", ".join(f"'{c}'" for c in LINE_CODES)), name="line"
-        ),
+        one_of("line", LINE_CODES),
     )
 
     partner_id: Mapped[int] = mapped_column(

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shopfloor.catalog.models import Product
-from shopfloor.database import UTCDateTime, utcnow
+from shopfloor.database import UTCDateTime, one_of, utcnow
 from shopfloor.extensions import db
 from shopfloor.lines import LINE_CODES
 from shopfloor.materials.models import MaterialLot
@@ -26,10 +26,8 @@ class Batch(db.Model):
 
     __tablename__ = "batch"
     __table_args__ = (
-        CheckConstraint("status IN ({})".format(
-            ", ".join(f"'{s}'" for s in BATCH_MACHINE.statuses)), name="status"),
-        CheckConstraint("line IN ({})".format(", ".join(f"'{c}'" for c in LINE_CODES)),
-                        name="line"),
+        one_of("status", BATCH_MACHINE.statuses),
+        one_of("line", LINE_CODES),
         CheckConstraint("planned_quantity > 0", name="planned_quantity"),
         CheckConstraint("good_quantity >= 0", name="good_quantity"),
         Index("ix_batch_line_status", "line", "status"),

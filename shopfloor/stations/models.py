@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shopfloor.database import UTCDateTime, utcnow
+from shopfloor.database import UTCDateTime, one_of, utcnow
 from shopfloor.extensions import db
 from shopfloor.lines import LINE_CODES
 
@@ -18,8 +18,7 @@ class Station(db.Model):
 
     __tablename__ = "station"
     __table_args__ = (
-        CheckConstraint("line IN ({})".format(", ".join(f"'{c}'" for c in LINE_CODES)),
-                        name="line"),
+        one_of("line", LINE_CODES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

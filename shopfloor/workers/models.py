@@ -9,10 +9,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, String
+from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shopfloor.database import UTCDateTime, utcnow
+from shopfloor.database import UTCDateTime, one_of, utcnow
 from shopfloor.extensions import db
 
 
@@ -30,17 +30,13 @@ class WorkingTimeRule(enum.StrEnum):
     REDUCED = "7/35"
 
 
-def _in(column: str, values) -> str:
-    return "{} IN ({})".format(column, ", ".join(f"'{v.value}'" for v in values))
-
-
 class Worker(db.Model):
     """A worker, identified on the floor by first name (or nickname), photo and badge."""
 
     __tablename__ = "worker"
     __table_args__ = (
-        CheckConstraint(_in("sign_in_method", SignInMethod), name="sign_in_method"),
-        CheckConstraint(_in("working_time_rule", WorkingTimeRule), name="working_time_rule"),
+        one_of("sign_in_method", SignInMethod),
+        one_of("working_time_rule", WorkingTimeRule),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
