@@ -113,6 +113,7 @@ def _blueprints() -> list:
     """Every area's blueprint, in menu order."""
     from shopfloor.auth.views import bp as auth
     from shopfloor.catalog.views import bp as catalog
+    from shopfloor.core.public import bp as public
     from shopfloor.core.views import bp as core
     from shopfloor.floor.views import bp as floor
     from shopfloor.instructions.views import bp as instructions
@@ -124,11 +125,12 @@ def _blueprints() -> list:
     from shopfloor.scanning.views import bp as scanning
     from shopfloor.shipping.views import bp as shipping
     from shopfloor.stations.views import bp as stations
+    from shopfloor.tablet.views import bp as tablet
     from shopfloor.traceability.views import bp as traceability
     from shopfloor.workers.views import bp as workers
 
-    return [core, auth, scanning, orders, production, materials, shipping, traceability,
-            partners, catalog, labels, workers, instructions, stations, floor]
+    return [core, public, auth, scanning, orders, production, materials, shipping, traceability,
+            partners, catalog, labels, workers, instructions, stations, floor, tablet]
 
 
 def _unauthorized():

@@ -1,7 +1,9 @@
 """The one access decorator every view uses, and the deny-by-default guard behind it.
 
 ``@require_role(Role.MANAGER, ...)`` lets signed-in staff with one of those roles in;
-``@require_role(PUBLIC)`` marks a view anyone may open (sign-in page, health check).
+``@require_role(PUBLIC)`` marks a view anyone may open (sign-in page, health check);
+``@require_role(STATION)`` one only an enrolled, active station tablet may open (the worker
+screens: workers have no account, the tablet's device cookie proves where they are).
 A view without the decorator is refused by ``guard_undeclared_views``.
 """
 
@@ -14,6 +16,7 @@ from flask import abort, current_app, request
 from flask_login import current_user
 
 PUBLIC = "public"
+STATION = "station"
 ACCESS_ATTRIBUTE = "_shopfloor_roles"
 
 
@@ -26,7 +29,14 @@ def require_role(*roles: str) -> Callable:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if PUBLIC not in allowed:
+            if STATION in allowed:
+                # Imported here: the auth package must not import the areas at start-up.
+                from shopfloor.tablet.access import refuse_unless_station
+
+                refusal = refuse_unless_station()
+                if refusal is not None:
+                    return refusal
+            elif PUBLIC not in allowed:
                 if not current_user.is_authenticated:
                     return current_app.login_manager.unauthorized()
                 if current_user.role not in allowed:

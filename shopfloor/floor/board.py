@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from shopfloor.extensions import db
@@ -16,8 +17,10 @@ from shopfloor.instructions.models import InstructionStep
 from shopfloor.production.models import Batch
 from shopfloor.stations.models import Station, WorkerSession
 from shopfloor.workers.models import Worker
+from shopfloor.workers.services import current_support
 
-IDLE_AFTER = timedelta(minutes=10)
+# A call from a station's photo or sign-in screen, before anyone signed in.
+SOMEONE = _l("Someone (not signed in)")
 
 
 @dataclass
@@ -82,12 +85,14 @@ def build_board(now: datetime) -> Board:
             row.batch = db.session.get(Batch, last.batch_id) if last.batch_id else None
             row.step = (db.session.get(InstructionStep, last.instruction_step_id)
                         if last.instruction_step_id else None)
-        row.idle = now - (last.received_at if last else session.started_at) > IDLE_AFTER
+        # The silent alert: no tap for longer than this worker's coach allows.
+        alert_after = timedelta(minutes=current_support(worker.id).idle_alert_minutes)
+        row.idle = now - (last.received_at if last else session.started_at) > alert_after
         rows[session.station_id].workers.append(row)
     calls = []
     for call in open_help_calls():
-        worker = db.session.get(Worker, call.worker_id)
+        worker = db.session.get(Worker, call.worker_id) if call.worker_id else None
         station = db.session.get(Station, call.station_id)
-        calls.append(CallRow(call, worker.first_name if worker else "",
+        calls.append(CallRow(call, worker.first_name if worker else str(SOMEONE),
                              station.name if station else ""))
     return Board(calls, list(rows.values()))

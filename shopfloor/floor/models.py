@@ -60,7 +60,8 @@ class HelpCall(db.Model):
     """A worker asked for help; a supervisor acknowledges it ("coming") and closes it.
 
     A worker has at most one open call (the partial unique index), so tapping again while
-    waiting does not queue more calls.
+    waiting does not queue more calls; a station likewise has at most one open call of
+    nobody in particular (checked by the service).
     """
 
     __tablename__ = "help_call"
@@ -72,7 +73,8 @@ class HelpCall(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str] = mapped_column(String(36), unique=True)
-    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"))
+    # None: asked from a station before anyone signed in (the photo or sign-in screen).
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"))
     station_id: Mapped[int] = mapped_column(ForeignKey("station.id"))
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("batch.id", ondelete="SET NULL"))
     instruction_step_id: Mapped[int | None] = mapped_column(

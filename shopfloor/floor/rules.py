@@ -64,3 +64,20 @@ def time_to_answer(call: Any) -> timedelta | None:
     if call.acknowledged_at is None:
         return None
     return call.acknowledged_at - call.created_at
+
+
+def measure_bounds(step_settings: Mapping[str, Any] | None,
+                   line_range: tuple[Decimal, Decimal] | None) -> dict[str, Any]:
+    """The range a measured value must fall in: the line's range for that quantity,
+    narrowed by the step's own ``min``/``max`` where the instruction sets them."""
+    settings = dict(step_settings or {})
+    low = high = None
+    if line_range is not None:
+        low, high = line_range
+    if settings.get("min") not in (None, ""):
+        step_low = Decimal(str(settings["min"]))
+        low = step_low if low is None else max(low, step_low)
+    if settings.get("max") not in (None, ""):
+        step_high = Decimal(str(settings["max"]))
+        high = step_high if high is None else min(high, step_high)
+    return {**settings, "min": low, "max": high}

@@ -65,7 +65,17 @@ class EventResult:
     matched: bool | None = None
 
 
-def _client_id(client_id) -> str:
+def measure_settings(step: InstructionStep, line: str) -> dict:
+    """A measuring step's settings with the range the worker must hit: the line plug-in's
+    range for the quantity, narrowed by the step's own min/max."""
+    from shopfloor.lines import get_line
+
+    settings = step.settings or {}
+    line_range = get_line(line).measure_range(settings.get("measure", "")) if line else None
+    return rules.measure_bounds(settings, line_range)
+
+
+def canonical_tap_id(client_id) -> str:
     """The tablet's UUID in its canonical spelling, so a resend matches the first send."""
     try:
         return str(uuid.UUID(str(client_id or "").strip()))
@@ -154,7 +164,9 @@ def _result(event: StepEvent, created: bool) -> EventResult:
         total = rules.count_total(step_events(event.batch_id, event.instruction_step_id))
         return EventResult(event, created, total=total)
     if event.kind == EventKind.MEASURE and event.value is not None:
-        return EventResult(event, created, in_range=rules.in_range(event.value, settings))
+        batch = db.session.get(Batch, event.batch_id)
+        return EventResult(event, created, in_range=rules.in_range(
+            event.value, measure_settings(step, batch.line)))
     if event.kind == EventKind.SCAN and event.text:
         return EventResult(event, created,
                            matched=rules.scan_result(event.text, settings.get("scan"))[1])
@@ -195,7 +207,7 @@ def record_step_event(session: WorkerSession, batch: Batch, step: InstructionSte
     min/max and scans of the wrong kind are stored and flagged in the result.
     """
     now = now or utcnow()
-    client_id = _client_id(client_id)
+    client_id = canonical_tap_id(client_id)
     existing = _event_by_client_id(client_id)
     if existing is not None:
         return _result(existing, False)
@@ -239,7 +251,7 @@ def call_help(session: WorkerSession, batch: Batch | None, step: InstructionStep
     A resend, or another tap while the worker's call is still open, returns that call.
     """
     now = now or utcnow()
-    client_id = _client_id(client_id)
+    client_id = canonical_tap_id(client_id)
     existing = _call_by_client_id(client_id)
     if existing is not None:
         return existing, False
@@ -253,6 +265,13 @@ def call_help(session: WorkerSession, batch: Batch | None, step: InstructionStep
                     instruction_step_id=step.id if step else None, created_at=now)
     try:
         db.session.add(call)
+        if batch is not None and batch.status == BatchStatus.IN_PROGRESS:
+            # The mark on the batch's timeline (who needed help at which step).
+            db.session.add(StepEvent(
+                client_id=client_id, kind=EventKind.HELP.value, batch_id=batch.id,
+                instruction_step_id=step.id if step else None, worker_id=session.worker_id,
+                station_id=session.station_id, session_id=session.id, occurred_at=now,
+                received_at=now))
         db.session.commit()
     except IntegrityError:  # a double tap on two requests at once
         db.session.rollback()
@@ -261,6 +280,42 @@ def call_help(session: WorkerSession, batch: Batch | None, step: InstructionStep
             raise
         return existing, False
     return call, True
+
+
+def call_help_from_station(station: Station, client_id: str,
+                           now: datetime | None = None) -> tuple[HelpCall, bool]:
+    """Someone at a station asks for help before signing in (the photo or sign-in screen).
+
+    The call names the station only. A resend, or another tap while the station's call of
+    nobody in particular is still open, returns that call.
+    """
+    now = now or utcnow()
+    client_id = canonical_tap_id(client_id)
+    existing = _call_by_client_id(client_id)
+    if existing is not None:
+        return existing, False
+    if station.revoked_at is not None:
+        raise DomainError(_l("This tablet is blocked. Call the supervisor."), field="station")
+    open_call = db.session.scalar(select(HelpCall).where(
+        HelpCall.station_id == station.id, HelpCall.worker_id.is_(None),
+        HelpCall.closed_at.is_(None)).limit(1))
+    if open_call is not None:
+        return open_call, False
+    call = HelpCall(client_id=client_id, worker_id=None, station_id=station.id,
+                    created_at=now)
+    db.session.add(call)
+    db.session.commit()
+    return call, True
+
+
+def latest_help_call(station_id: int, worker_id: int | None) -> HelpCall | None:
+    """The newest call of this worker (or of nobody in particular) at this station, for the
+    tablet to show "Wait" / "The supervisor is coming"."""
+    return db.session.scalar(
+        select(HelpCall).where(HelpCall.station_id == station_id,
+                               HelpCall.worker_id.is_(None) if worker_id is None
+                               else HelpCall.worker_id == worker_id)
+        .order_by(HelpCall.created_at.desc(), HelpCall.id.desc()).limit(1))
 
 
 @conflict_safe

@@ -6,11 +6,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from shopfloor.catalog.queries import active_products
 from shopfloor.forms_support import LocalDecimalField, int_or_none
 from shopfloor.lines import all_lines
+from shopfloor.pictograms import is_pictogram, pictogram_choices
 
 STEP_KINDS = [
     SelectChoice("do", _l("Do it, then tap Done")),
@@ -64,3 +65,10 @@ class StepForm(FlaskForm):
         SelectChoice("item", _l("An item"))], validate_choice=False)
     good_photo = FileField(_l("Photo of a good result"))
     bad_photo = FileField(_l("Photo of a bad result"))
+    pictogram = SelectField(_l("Pictogram"), choices=[SelectChoice("", _l("— none —"))] + [
+        SelectChoice(key, label) for key, label in pictogram_choices()], validate_choice=False)
+
+    def validate_pictogram(self, field) -> None:
+        """Only a pictogram of the catalogue (a stale or forged key is refused here)."""
+        if field.data and not is_pictogram(field.data):
+            raise ValidationError(_l("Choose a pictogram from the list."))

@@ -24,9 +24,12 @@ from shopfloor.instructions.models import (
     VersionStatus,
 )
 from shopfloor.lines import LINE_CODES
-from shopfloor.uploads import save_photo
+from shopfloor.pictograms import is_pictogram
+from shopfloor.uploads import save_audio, save_photo
 
 PHOTO_AREA = "instructions"
+# Clips sit beside the photos; their names end in .wav (see uploads.audio_path).
+AUDIO_AREA = "instructions"
 SCAN_KINDS = ("lot", "item")
 MEASURE_KINDS = ("weight", "temperature")
 
@@ -106,6 +109,8 @@ def set_materials_and_tools(version: InstructionVersion, materials: list[str],
 def _check_step(data: StepData) -> None:
     if data.kind not in {k.value for k in StepKind}:
         raise DomainError(_l("Choose what the worker does on this step."), field="kind")
+    if data.pictogram and not is_pictogram(data.pictogram):
+        raise DomainError(_l("Choose a pictogram from the list."), field="pictogram")
     if data.kind == StepKind.COUNT and (data.target_quantity is None
                                         or data.target_quantity <= 0):
         raise DomainError(_l("A counting step needs a target above zero."),
@@ -196,6 +201,24 @@ def set_step_photo(step: InstructionStep, data: bytes, user, which: str = "photo
         apply_edits(step, {"settings": {**(step.settings or {}), which: name}}, user)
     else:
         raise DomainError(_l("Unknown photo."), field="photo")
+    commit([step.instruction_version])
+
+
+@conflict_safe
+def set_step_audio(step: InstructionStep, data: bytes, user) -> None:
+    """Store the step's recorded sound clip (a WAV file), checked and re-encoded."""
+    _draft(step.instruction_version)
+    name = save_audio(data, AUDIO_AREA)
+    apply_edits(step, {"audio": name}, user)
+    commit([step.instruction_version])
+
+
+@conflict_safe
+def remove_step_audio(step: InstructionStep, user) -> None:
+    """Take the clip off a draft step; the tablet then reads the caption aloud instead."""
+    _draft(step.instruction_version)
+    # The file stays: an earlier (published) version may still play the same clip.
+    apply_edits(step, {"audio": None}, user)
     commit([step.instruction_version])
 
 

@@ -16,7 +16,7 @@ from shopfloor.forms_support import attach_error, form_status
 from shopfloor.instructions import services
 from shopfloor.instructions.forms import InstructionForm, MaterialsForm, StepForm
 from shopfloor.instructions.models import Instruction, InstructionStep, InstructionVersion
-from shopfloor.uploads import photo_path
+from shopfloor.uploads import audio_path, photo_path
 
 bp = Blueprint("instructions", __name__, url_prefix="/instructions")
 
@@ -66,6 +66,7 @@ def _step_data(form: StepForm) -> services.StepData:
         settings["scan"] = form.scan.data
     return services.StepData(kind=form.kind.data, caption=form.caption.data or "",
                              photo_alt=form.photo_alt.data or "",
+                             pictogram=form.pictogram.data or "",
                              target_quantity=form.target_quantity.data, settings=settings)
 
 
@@ -74,6 +75,16 @@ def _save_photos(step: InstructionStep) -> None:
         upload = request.files.get(which)
         if upload and upload.filename:
             services.set_step_photo(step, upload.read(), _user(), which=which)
+
+
+def _save_audio(step: InstructionStep) -> None:
+    # A checkbox, not a submit button: a button placed before "Save step" would become the
+    # form's default and run when the person presses Enter in a text field.
+    if request.form.get("remove_audio"):
+        services.remove_step_audio(step, _user())
+    upload = request.files.get("audio")
+    if upload and upload.filename:
+        services.set_step_audio(step, upload.read(), _user())
 
 
 def _editor(version: InstructionVersion, *, status: int = 200, step_errors=None,
@@ -132,6 +143,7 @@ def step_add(version_id: int):
         try:
             step = services.add_step(version, _step_data(form), _user())
             _save_photos(step)
+            _save_audio(step)
         except DomainError as exc:
             attach_error(form, exc)
             return _editor(version, new_step=form, status=422)
@@ -157,6 +169,7 @@ def step_update(step_id: int):
         elif form.validate_on_submit():
             services.update_step(step, _step_data(form), _user())
             _save_photos(step)
+            _save_audio(step)
         else:
             return _editor(version, step_errors={step.id: (form, " ".join(
                 str(m) for ms in form.errors.values() for m in ms))}, status=422)
@@ -202,3 +215,62 @@ def photo(name: str):
     response = send_file(path, mimetype="image/jpeg", max_age=7 * 86400, conditional=True)
     response.headers["Cache-Control"] = "private, max-age=604800, immutable"
     return response
+
+
+@bp.get("/audio/<name>")
+@require_role(*STAFF)
+def audio(name: str):
+    """A step's recorded sound clip (stored outside static/, cached like the photos)."""
+    path = audio_path(services.AUDIO_AREA, name)
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="audio/wav", max_age=7 * 86400, conditional=True)
+    response.headers["Cache-Control"] = "private, max-age=604800, immutable"
+    return response
+
+
+@bp.get("/versions/<int:version_id>/preview/<int:number>")
+@require_role(*STAFF)
+def version_preview(version_id: int, number: int):
+    """A step screen exactly as a worker sees it on the tablet, with nothing saved."""
+    from types import SimpleNamespace
+
+    from shopfloor.floor.rules import measure_bounds
+    from shopfloor.lines import get_line
+    from shopfloor.tablet import screens
+    from shopfloor.workers.services import DEFAULT_SUPPORT
+
+    version = _version(version_id)
+    steps = list(version.steps)
+    all_screens = screens.screens_for(steps, DEFAULT_SUPPORT.steps_per_screen)
+    if not 1 <= number <= len(all_screens):
+        abort(404)
+    screen = all_screens[number - 1]
+    shown = [s for s in steps if s.position in screen.positions]
+    step = shown[0]
+    line = version.instruction.line or (version.instruction.product.line
+                                        if version.instruction.product else None)
+    work = SimpleNamespace(
+        support=DEFAULT_SUPPORT, steps=steps, version=version,
+        worker=SimpleNamespace(id=0, first_name=_("Preview"), photo=None),
+        batch=SimpleNamespace(id=0, line=line))
+    line_range = get_line(line).measure_range((step.settings or {}).get("measure", "")) \
+        if line else None
+
+    def media_url(name: str) -> str:
+        endpoint = "instructions.audio" if name.endswith(".wav") else "instructions.photo"
+        return url_for(endpoint, name=name)
+
+    next_url = (url_for("instructions.version_preview", version_id=version.id,
+                        number=number + 1) if number < len(all_screens)
+                else url_for("instructions.version_edit", version_id=version.id))
+    return render_template(
+        "tablet/step.html", preview=True, preview_next=next_url, media_url=media_url,
+        station=SimpleNamespace(name=version.instruction.title), tap_id="", help_call=None,
+        work=work, screen=screen, steps=shown, step=step,
+        dots=screens.dots(len(steps), screen), count=0,
+        blocks=screens.blocks(0, step.target_quantity),
+        bounds=measure_bounds(step.settings, line_range),
+        back_url=url_for("instructions.version_preview", version_id=version.id,
+                         number=number - 1) if number > 1
+        else url_for("instructions.version_edit", version_id=version.id))

@@ -9,6 +9,7 @@ only calls these methods; it never names a line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from marshmallow import Schema, ValidationError
@@ -66,6 +67,14 @@ class LinePlugin:
     name: Any = ""
     schema: type[Schema] = Schema
     fields: tuple[RecordField, ...] = ()
+
+    # What a worker may measure on a step screen, and the range the line allows for it
+    # (a step may narrow it): {"temperature": (low, high)}; units as in units.py.
+    measure_ranges: dict[str, tuple[Decimal, Decimal]] = {}
+
+    def measure_range(self, quantity: str) -> tuple[Decimal, Decimal] | None:
+        """The allowed range of a measured quantity on this line, or None (the step sets it)."""
+        return self.measure_ranges.get(quantity)
 
     def load_record(self, data: dict[str, Any]) -> tuple[dict[str, Any], Findings]:
         """Parse and check submitted record data: (clean record, findings)."""

@@ -37,6 +37,9 @@ class SoapLine(LinePlugin):
     code = "soap"
     name = _l("Melt-and-pour soap")
     schema = SoapRecordSchema
+    # The clear glycerin base is melted from 49 °C and poured at most at 63 °C (domain.md §1);
+    # a step narrows this, e.g. to the 60-63 °C pour.
+    measure_ranges = {"temperature": (Decimal(49), MELT_WARN_C)}
     fields = (
         RecordField("recipe_code", _l("Recipe")),
         RecordField("recipe_version", _l("Recipe version"),

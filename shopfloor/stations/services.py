@@ -161,17 +161,20 @@ def revoke_station(station: Station, user, reason: str, now: datetime | None = N
 
 @conflict_safe
 def reenrol_station(station: Station, user, now: datetime | None = None) -> str:
-    """Enrol a revoked station again on a (new) tablet, keeping its name and its list of
-    workers; returns the new device token. The old token stays refused."""
-    if station.revoked_at is None:
-        raise DomainError(_l("This station is in use. Revoke it first."))
+    """Make the tablet in hand the station (a new or replaced tablet, or a revoked station
+    brought back), keeping its name, workers and work; returns the new device token. The
+    previous tablet's token stops working at once."""
     token, digest = _new_token()
+    was_revoked = station.revoked_at is not None
     station.token_hash = digest
     station.revoked_at = None
     station.last_seen_at = None
     station.enrolled_by = user.id if user is not None else None
     station.enrolled_at = now or utcnow()
-    write_audit(station, "status", user, from_status="revoked", to_status="active")
+    if was_revoked:
+        write_audit(station, "status", user, from_status="revoked", to_status="active")
+    else:
+        write_audit(station, "edited", user, changes={"tablet": ("previous", "replaced")})
     commit([station])
     return token
 
@@ -265,4 +268,19 @@ def assign_batch(station: Station, batch, user, expected_version: int | str | No
     if old != new:
         station.current_batch_id = new
         write_audit(station, "edited", user, changes={"batch": (old, new)})
+    if batch is not None and batch.instruction_version_id is None:
+        _follow_published_instruction(batch, user)
     commit([station])
+
+
+def _follow_published_instruction(batch, user) -> None:
+    """From now on the batch records the instruction version its workers follow: the one
+    published for its product when work is given out (a later version does not change it)."""
+    from shopfloor.instructions.services import published_version
+
+    version = published_version(batch.product_id)
+    if version is None:
+        return
+    batch.instruction_version_id = version.id
+    write_audit(batch, "edited", user, changes={
+        "instruction": (None, f"{version.instruction.title} v{version.number}")})

@@ -8,13 +8,14 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     HiddenField,
+    IntegerField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
     widgets,
 )
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from shopfloor.lines import all_lines
 
@@ -39,3 +40,21 @@ class WorkerForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.skills.choices = [SelectChoice(line.code, line.name) for line in all_lines()]
+
+
+class SupportForm(FlaskForm):
+    """How the task screens support the worker (every save is kept as history)."""
+
+    audio_autoplay = BooleanField(_l("Read each step aloud by itself"))
+    captions = BooleanField(_l("Show the caption under the photo"), default=True)
+    steps_per_screen = SelectField(_l("Steps on one screen"), coerce=int, choices=[
+        SelectChoice(1, _l("One step, confirm each")),
+        SelectChoice(2, _l("Up to 2 simple steps together")),
+        SelectChoice(3, _l("Up to 3 simple steps together")),
+        SelectChoice(4, _l("Up to 4 simple steps together"))])
+    idle_reminder_minutes = IntegerField(_l("Gentle reminder after (minutes without a tap)"),
+                                         validators=[InputRequired(_l("Enter the minutes.")),
+                                                     NumberRange(1, 120)])
+    idle_alert_minutes = IntegerField(_l("Alert on the board after (minutes without a tap)"),
+                                      validators=[InputRequired(_l("Enter the minutes.")),
+                                                  NumberRange(2, 120)])

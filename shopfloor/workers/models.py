@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopfloor.database import UTCDateTime, one_of, utcnow
@@ -52,3 +52,30 @@ class Worker(db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class SupportProfile(db.Model):
+    """How the task screens support one worker, as a supervisor set it at ``set_at``.
+
+    Every change adds a row and none is edited, so reports can show support fading over time;
+    the newest row is the one in force (a worker without rows gets ``DEFAULT_PROFILE``).
+    """
+
+    __tablename__ = "worker_support_profile"
+    __table_args__ = (
+        Index("ix_worker_support_profile_worker_set", "worker_id", "set_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id", ondelete="CASCADE"))
+    # The recorded clip (or speech synthesis) starts by itself on every step.
+    audio_autoplay: Mapped[bool] = mapped_column(default=False)
+    # The caption is shown under the photo (off: picture and sound only).
+    captions: Mapped[bool] = mapped_column(default=True)
+    # 1: confirm every step; 2-4: consecutive "do" steps share one screen and one Done.
+    steps_per_screen: Mapped[int] = mapped_column(default=1)
+    # Minutes without a tap before a gentle reminder, then before the silent alert.
+    idle_reminder_minutes: Mapped[int] = mapped_column(default=3)
+    idle_alert_minutes: Mapped[int] = mapped_column(default=10)
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -15,9 +15,18 @@ from shopfloor.errors import DomainError
 from shopfloor.extensions import db
 from shopfloor.forms_support import attach_error, form_status
 from shopfloor.uploads import photo_path
-from shopfloor.workers.forms import WorkerForm
+from shopfloor.workers.forms import SupportForm, WorkerForm
 from shopfloor.workers.models import Worker
-from shopfloor.workers.services import PHOTO_AREA, WorkerData, save_worker, set_worker_photo
+from shopfloor.workers.services import (
+    PHOTO_AREA,
+    SupportData,
+    WorkerData,
+    current_support,
+    save_worker,
+    set_support,
+    set_worker_photo,
+    support_history,
+)
 
 bp = Blueprint("workers", __name__, url_prefix="/workers")
 
@@ -53,11 +62,29 @@ def _form_page(worker: Worker | None):
         else:
             flash(_("%(name)s saved.", name=worker.first_name), "success")
             return redirect(url_for("workers.worker_edit", worker_id=worker.id))
+    return _render_form(worker, form, form_status(form, status))
+
+
+def _render_form(worker: Worker | None, form: WorkerForm, status: int,
+                 support_form: SupportForm | None = None):
+    is_manager = current_user.role == Role.MANAGER
     entries = history(worker) if worker is not None else []
     if not is_manager:
         entries = [_without_rule(entry) for entry in entries]
-    return render_template("workers/form.html", form=form, worker=worker, entries=entries), (
-        form_status(form, status))
+    if worker is not None and support_form is None:
+        support_form = SupportForm(formdata=None,
+                                   **vars(current_support(worker.id)))
+    return render_template(
+        "workers/form.html", form=form, worker=worker, entries=entries,
+        support_form=support_form,
+        support_history=support_history(worker) if worker is not None else [],
+        users=_user_names()), status
+
+
+def _user_names() -> dict[int, str]:
+    from shopfloor.auth.models import User
+
+    return {u.id: u.display_name for u in db.session.scalars(select(User))}
 
 
 def _without_rule(entry):
@@ -98,3 +125,31 @@ def worker_photo(worker_id: int):
     response = send_file(path, mimetype="image/jpeg", max_age=86400, conditional=True)
     response.headers["Cache-Control"] = "private, max-age=86400"
     return response
+
+
+@bp.post("/<int:worker_id>/support")
+@require_role(*STAFF)
+def worker_support(worker_id: int):
+    """Set how the task screens support the worker; the change is added to the history."""
+    worker = db.session.get(Worker, worker_id) or abort(404)
+    form = SupportForm()
+    status = 200
+    if form.validate_on_submit():
+        data = SupportData(audio_autoplay=bool(form.audio_autoplay.data),
+                           captions=bool(form.captions.data),
+                           steps_per_screen=form.steps_per_screen.data,
+                           idle_reminder_minutes=form.idle_reminder_minutes.data,
+                           idle_alert_minutes=form.idle_alert_minutes.data)
+        try:
+            changed = set_support(worker, data, current_user._get_current_object())
+        except DomainError as exc:
+            status = attach_error(form, exc)
+        else:
+            flash(_("Support of %(name)s saved.", name=worker.first_name) if changed
+                  else _("Nothing changed."), "success")
+            return redirect(url_for("workers.worker_edit", worker_id=worker.id,
+                                    _anchor="support"))
+    worker_form = WorkerForm(formdata=None, obj=worker)
+    if current_user.role != Role.MANAGER:
+        del worker_form.working_time_rule
+    return _render_form(worker, worker_form, form_status(form, status), support_form=form)

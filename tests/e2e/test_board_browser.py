@@ -7,12 +7,11 @@ import uuid
 import pytest
 
 from tests.e2e.conftest import axe_violations
-from tests.floor.test_floor import floor  # noqa: F401 - the shared floor fixture
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_new_help_call_appears_by_itself(page, floor, make_user):  # noqa: F811
+def test_a_new_help_call_appears_by_itself(page, floor, make_user):
     from shopfloor.floor.services import call_help
 
     make_user(username="ola", password="hasło opiekunki", role="supervisor")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import axe_violations, worker_axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +46,15 @@ def test_every_office_page_has_no_axe_violation(page, app, output_dir):
             "/instructions/", "/instructions/new", f"/instructions/versions/{draft.id}",
             "/stations/", "/stations/enrol", f"/stations/{station.id}", "/board"]
     urls += [f"/batches/{b.id}" for b in batches.values()]
+    from shopfloor.instructions.models import InstructionVersion
+    from shopfloor.stations.models import Station
+    from shopfloor.workers.models import Worker
+
+    demo_version = db.session.scalars(select(InstructionVersion).where(
+        InstructionVersion.status == "published")).first()
+    urls += [f"/workers/{w.id}" for w in db.session.scalars(select(Worker)).all()[:1]]
+    urls += [f"/stations/{s.id}" for s in db.session.scalars(select(Station)).all()[:1]]
+    urls += [f"/instructions/versions/{demo_version.id}", "/about"]
 
     page.goto("/sign-in")
     page.get_by_label("Nazwa użytkownika").fill("manager")
@@ -60,5 +69,9 @@ def test_every_office_page_has_no_axe_violation(page, app, output_dir):
         if violations:
             failures[url] = violations
     assert failures == {}
+    # The author's preview is a worker screen: the stricter worker check applies.
+    for number in range(1, len(demo_version.steps) + 1):
+        page.goto(f"/instructions/versions/{demo_version.id}/preview/{number}")
+        assert worker_axe_violations(page) == [], number
     page.goto(f"/batches/{batches['garments'].id}")
     page.screenshot(path=str(output_dir / "batch-garments-1280x800.png"), full_page=True)

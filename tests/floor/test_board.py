@@ -5,10 +5,8 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from tests.floor.test_floor import floor  # noqa: F401 - the shared floor fixture
 
-
-def test_the_board_shows_calls_and_work_and_a_supervisor_answers(floor, signed_in,  # noqa: F811
+def test_the_board_shows_calls_and_work_and_a_supervisor_answers(floor, signed_in,
                                                                   db_session):
     from shopfloor.floor.services import call_help, record_step_event
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from PIL import Image
 
 from shopfloor.errors import DomainError
 
@@ -24,71 +22,8 @@ def fl():
     return SimpleNamespace(**{**vars(rules), **vars(services)})
 
 
-def photo() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (400, 300), (90, 140, 200)).save(buffer, format="JPEG")
-    return buffer.getvalue()
-
-
 def tap() -> str:
     return str(uuid.uuid4())
-
-
-@pytest.fixture
-def floor(db_session, manager, make_product, make_batch):
-    """Kasia signed in on a soap station, working on a batch in progress that follows a
-    published instruction with one step of each kind."""
-    from shopfloor.instructions.services import (
-        StepData,
-        add_step,
-        create_instruction,
-        publish_version,
-        set_materials_and_tools,
-        set_step_photo,
-    )
-    from shopfloor.production.services import move_batch
-    from shopfloor.stations.services import enrol_station, set_expected_workers
-    from shopfloor.stations.signin import finish_sign_in, start_sign_in
-    from shopfloor.workers.services import WorkerData, save_worker
-
-    worker = save_worker(WorkerData(first_name="Kasia", sign_in_method="badge"), manager)
-    station, _token = enrol_station("Stół 1", "soap", manager)
-    set_expected_workers(station, [worker.id], manager)
-    start_sign_in(station, worker.id, now=NOW)
-    session = finish_sign_in(station, worker.id, worker.code, now=NOW)
-
-    product = make_product(line="soap")
-    instruction = create_instruction("Mydło lawendowe", manager, product_id=product.id)
-    version = instruction.versions[0]
-    set_materials_and_tools(version, ["Baza glicerynowa"], ["Forma", "Waga"], manager)
-    steps = {
-        "do": add_step(version, StepData("do", "Weź formę. Postaw ją na stole.",
-                                         "Forma na stole"), manager),
-        "count": add_step(version, StepData("count", "Wyjmij kostki. Policz je.",
-                                            "Kostki mydła", target_quantity=Decimal(12)),
-                          manager),
-        "measure": add_step(version, StepData("measure", "Zważ bazę.", "Baza na wadze",
-                                              settings={"measure": "weight", "min": 90,
-                                                        "max": "110"}), manager),
-        "scan": add_step(version, StepData("scan", "Zeskanuj etykietę olejku.",
-                                           "Butelka olejku", settings={"scan": "lot"}),
-                         manager),
-        "check": add_step(version, StepData("check", "Sprawdź kostkę.", "Kostka mydła"),
-                          manager),
-    }
-    for step in steps.values():
-        set_step_photo(step, photo(), manager)
-    set_step_photo(steps["check"], photo(), manager, which="good_photo")
-    set_step_photo(steps["check"], photo(), manager, which="bad_photo")
-    publish_version(version, manager)
-
-    batch = make_batch(product=product, record={"recipe_version": "1"})
-    batch.instruction_version_id = version.id
-    db_session.commit()
-    move_batch(batch, "released", manager)
-    move_batch(batch, "in_progress", manager)
-    return SimpleNamespace(worker=worker, station=station, session=session, batch=batch,
-                           instruction=instruction, version=version, steps=steps)
 
 
 def refused_field(call, *args, **kwargs) -> str | None:

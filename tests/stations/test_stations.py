@@ -213,12 +213,21 @@ def test_re_enrolling_a_revoked_station_gives_a_new_token_and_keeps_its_workers(
         st, supervisor, make_worker, make_station):
     kasia = make_worker("Kasia")
     station, old_token = make_station(workers=[kasia])
-    with pytest.raises(st.DomainError):
-        st.reenrol_station(station, supervisor)
     st.revoke_station(station, supervisor, "New tablet")
     new_token = st.reenrol_station(station, supervisor)
     assert st.station_for_token(old_token) is None
     assert st.station_for_token(new_token).id == station.id
+    assert [w.id for w in st.expected_workers(station)] == [kasia.id]
+
+
+def test_a_station_moves_to_another_tablet_and_the_old_one_is_shut_out(
+        st, supervisor, make_worker, make_station):
+    kasia = make_worker("Kasia")
+    station, old_token = make_station(workers=[kasia])
+    new_token = st.reenrol_station(station, supervisor)
+    assert st.station_for_token(old_token) is None
+    assert st.station_for_token(new_token).id == station.id
+    assert station.active
     assert [w.id for w in st.expected_workers(station)] == [kasia.id]
 
 

@@ -1,5 +1,6 @@
 """Demo data for trying Shopfloor out: staff accounts, partner firms, the catalogue, lots,
-orders in every status with their batches and shipments, and one traceable chain.
+orders in every status with their batches and shipments, one traceable chain, and the shop
+floor (picture instructions, workers, stations).
 
 Loading is idempotent and refuses a database that holds anything that is not demo data.
 All firm and person names are fictional. Everything is written through the services, so
@@ -23,15 +24,24 @@ from shopfloor.core.demo.catalog import (
     ensure_catalog,
     receive_lots,
 )
+from shopfloor.core.demo.floor import (
+    INSTRUCTION_TITLES,
+    STATION_NAMES,
+    WORKER_NAMES,
+    load_floor,
+)
 from shopfloor.core.demo.orders import load_orders
 from shopfloor.core.demo.partners import DEMO_PARTNERS, PARTNER_NAMES, ensure_partners, partner_ids
 from shopfloor.core.models import InstallationFact
 from shopfloor.database import utcnow
 from shopfloor.extensions import db
+from shopfloor.instructions.models import Instruction
 from shopfloor.materials.models import MaterialLot
 from shopfloor.orders.models import Order
 from shopfloor.partners.models import Partner
+from shopfloor.stations.models import Station
 from shopfloor.timeutil import local_today
+from shopfloor.workers.models import Worker
 
 __all__ = ["DEMO_PARTNERS", "DEMO_USERS", "DemoRefused", "DemoUser", "load_demo_data"]
 
@@ -65,16 +75,20 @@ def _names(column) -> set[str]:
 def _is_demo_database() -> bool:
     """True when the database is empty or holds only what load_demo_data wrote.
 
-    Accounts, partners, products and materials are compared with the demo's own; orders,
-    lots and batches can only hang off those, so they need no check of their own.
+    Accounts, partners, products, materials, workers, stations and instructions are
+    compared with the demo's own; orders, lots and batches can only hang off those, so they
+    need no check of their own.
     """
     marked = db.session.get(InstallationFact, DEMO_FACT) is not None
     found = {"users": _names(User.username), "partners": _names(Partner.name),
-             "products": _names(Product.code), "materials": _names(Material.code)}
+             "products": _names(Product.code), "materials": _names(Material.code),
+             "workers": _names(Worker.first_name), "stations": _names(Station.name),
+             "instructions": _names(Instruction.title)}
     if not marked:
         return not any(found.values())
     demo = {"users": {u.username for u in DEMO_USERS}, "partners": PARTNER_NAMES,
-            "products": PRODUCT_CODES, "materials": MATERIAL_CODES}
+            "products": PRODUCT_CODES, "materials": MATERIAL_CODES, "workers": WORKER_NAMES,
+            "stations": STATION_NAMES, "instructions": INSTRUCTION_TITLES}
     return all(found[kind] <= demo[kind] for kind in found)
 
 
@@ -112,6 +126,9 @@ def load_demo_data() -> str:
         today = local_today()
         lots = receive_lots(manager, ids, today)
         created += len(lots) + load_orders(manager, ids, today, lots)
+    # Supervisors author instructions and set up stations; batches exist by now.
+    supervisor = db.session.scalar(select(User).where(User.username == "supervisor"))
+    created += load_floor(supervisor)
     db.session.commit()
     summary = (f"Demo data loaded: {created} records created." if created
                else "Demo data already present; nothing changed.")

@@ -86,7 +86,7 @@ def production_record(line: str, product_code: str, good: int | None, made_on: d
     """What production adds to the record once the batch runs (``good`` once counted)."""
     if line == "soap":
         n = numbering.next("soap")
-        added = {"melt_temperature_c": str(58 + n % 4), "pour_temperature_c": str(54 + n % 3)}
+        added = {"melt_temperature_c": str(58 + n % 4), "pour_temperature_c": str(60 + n % 3)}
         if good is not None:
             added["wrapped_on"] = made_on.isoformat()
         return {**added, **overrides}
