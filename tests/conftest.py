@@ -90,7 +90,7 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
+def app(database_url, _isolated_environment):
     """The application under test, its schema built by the migrations."""
     from shopfloor import create_app
     from shopfloor.database import migrate_to_head

@@ -54,19 +54,29 @@ class StepForm(FlaskForm):
     caption = TextAreaField(_l("Caption"), validators=[Length(max=300)],
                             render_kw={"rows": 2})
     photo_alt = StringField(_l("What the photo shows"), validators=[Length(max=200)])
-    photo = FileField(_l("Photo"))
+    photo = FileField(_l("Photo"), render_kw={"accept": "image/*"})
     target_quantity = LocalDecimalField(_l("Target"), places=None, validators=[Optional()])
     minutes = IntegerField(_l("Minutes"), validators=[Optional(), NumberRange(min=1, max=1440)])
     measure = SelectField(_l("Measures"), choices=[
         SelectChoice("", "—"), SelectChoice("weight", _l("Weight")),
         SelectChoice("temperature", _l("Temperature"))], validate_choice=False)
+    measure_min = LocalDecimalField(_l("Lowest good value"), places=None,
+                                    validators=[Optional()])
+    measure_max = LocalDecimalField(_l("Highest good value"), places=None,
+                                    validators=[Optional()])
     scan = SelectField(_l("Scans"), choices=[
         SelectChoice("", "—"), SelectChoice("lot", _l("A material lot")),
         SelectChoice("item", _l("An item"))], validate_choice=False)
-    good_photo = FileField(_l("Photo of a good result"))
-    bad_photo = FileField(_l("Photo of a bad result"))
+    good_photo = FileField(_l("Photo of a good result"), render_kw={"accept": "image/*"})
+    bad_photo = FileField(_l("Photo of a bad result"), render_kw={"accept": "image/*"})
     pictogram = SelectField(_l("Pictogram"), choices=[SelectChoice("", _l("— none —"))] + [
         SelectChoice(key, label) for key, label in pictogram_choices()], validate_choice=False)
+
+    def validate_measure_max(self, field) -> None:
+        """A range the worker can hit: the highest value is not below the lowest."""
+        if (field.data is not None and self.measure_min.data is not None
+                and field.data < self.measure_min.data):
+            raise ValidationError(_l("The highest value must not be below the lowest."))
 
     def validate_pictogram(self, field) -> None:
         """Only a pictogram of the catalogue (a stale or forged key is refused here)."""

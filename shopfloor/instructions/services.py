@@ -125,15 +125,51 @@ def _check_step(data: StepData) -> None:
         raise DomainError(_l("Choose what the worker measures."), field="measure")
 
 
+@dataclass
+class StepUploads:
+    """Files sent with a step form. They are checked and stored before the step is saved,
+    so a refused file leaves the step exactly as it was (nothing half-saved)."""
+
+    photo: bytes | None = None
+    good_photo: bytes | None = None
+    bad_photo: bytes | None = None
+    audio: bytes | None = None
+    remove_audio: bool = False
+
+
+STORED_SETTINGS = ("good_photo", "bad_photo")
+
+
+def _store_uploads(uploads: StepUploads | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Check, re-encode and store the uploaded files; returns the step columns and the
+    settings to set. Raises before anything reaches the database."""
+    columns: dict[str, Any] = {}
+    settings: dict[str, Any] = {}
+    if uploads is None:
+        return columns, settings
+    if uploads.photo:
+        columns["photo"] = save_photo(uploads.photo, PHOTO_AREA)
+    for which in STORED_SETTINGS:
+        if getattr(uploads, which):
+            settings[which] = save_photo(getattr(uploads, which), PHOTO_AREA)
+    if uploads.remove_audio:
+        columns["audio"] = None
+    if uploads.audio:
+        columns["audio"] = save_audio(uploads.audio, AUDIO_AREA)
+    return columns, settings
+
+
 @conflict_safe
-def add_step(version: InstructionVersion, data: StepData, user) -> InstructionStep:
-    """Add a step at the end of a draft."""
+def add_step(version: InstructionVersion, data: StepData, user,
+             uploads: StepUploads | None = None) -> InstructionStep:
+    """Add a step (with its photos and clip) at the end of a draft."""
     _draft(version)
     _check_step(data)
+    columns, stored = _store_uploads(uploads)
     step = InstructionStep(position=len(version.steps) + 1, kind=data.kind,
                            caption=data.caption.strip(), photo_alt=data.photo_alt.strip(),
                            pictogram=data.pictogram, target_quantity=data.target_quantity,
-                           settings=dict(data.settings))
+                           settings={**data.settings, **stored}, **columns)
     version.steps.append(step)
     write_audit(version, "edited", user, changes={"steps": (None, step.position)})
     commit([version])
@@ -141,14 +177,18 @@ def add_step(version: InstructionVersion, data: StepData, user) -> InstructionSt
 
 
 @conflict_safe
-def update_step(step: InstructionStep, data: StepData, user) -> None:
-    """Change a step of a draft."""
+def update_step(step: InstructionStep, data: StepData, user,
+                uploads: StepUploads | None = None) -> None:
+    """Change a step of a draft (with new photos or clip, if sent)."""
     _draft(step.instruction_version)
     _check_step(data)
+    columns, stored = _store_uploads(uploads)
+    # The good and bad photos live in the settings: keep them unless new ones came.
+    kept = {k: v for k, v in (step.settings or {}).items() if k in STORED_SETTINGS}
     apply_edits(step, {"kind": data.kind, "caption": data.caption.strip(),
                        "photo_alt": data.photo_alt.strip(), "pictogram": data.pictogram,
                        "target_quantity": data.target_quantity,
-                       "settings": dict(data.settings)}, user)
+                       "settings": {**data.settings, **kept, **stored}, **columns}, user)
     commit([step.instruction_version])
 
 

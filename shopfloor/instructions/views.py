@@ -64,27 +64,34 @@ def _step_data(form: StepForm) -> services.StepData:
         settings["measure"] = form.measure.data
     if form.scan.data:
         settings["scan"] = form.scan.data
+    if form.measure.data:
+        # The worker's range; the line plug-in's own range still applies around it.
+        for key, value in (("min", form.measure_min.data), ("max", form.measure_max.data)):
+            if value is not None:
+                settings[key] = str(value)
     return services.StepData(kind=form.kind.data, caption=form.caption.data or "",
                              photo_alt=form.photo_alt.data or "",
                              pictogram=form.pictogram.data or "",
                              target_quantity=form.target_quantity.data, settings=settings)
 
 
-def _save_photos(step: InstructionStep) -> None:
-    for which in ("photo", "good_photo", "bad_photo"):
-        upload = request.files.get(which)
-        if upload and upload.filename:
-            services.set_step_photo(step, upload.read(), _user(), which=which)
+def _decimal(value):
+    from decimal import Decimal
+
+    return None if value in (None, "") else Decimal(str(value))
 
 
-def _save_audio(step: InstructionStep) -> None:
-    # A checkbox, not a submit button: a button placed before "Save step" would become the
-    # form's default and run when the person presses Enter in a text field.
-    if request.form.get("remove_audio"):
-        services.remove_step_audio(step, _user())
-    upload = request.files.get("audio")
-    if upload and upload.filename:
-        services.set_step_audio(step, upload.read(), _user())
+def _uploads() -> services.StepUploads:
+    """The files sent with a step form (read here; the service checks them)."""
+    def read(name: str) -> bytes | None:
+        upload = request.files.get(name)
+        return upload.read() if upload and upload.filename else None
+
+    # "Remove the clip" is a checkbox, not a submit button: a button placed before "Save
+    # step" would become the form's default and run when someone presses Enter in a field.
+    return services.StepUploads(photo=read("photo"), good_photo=read("good_photo"),
+                                bad_photo=read("bad_photo"), audio=read("audio"),
+                                remove_audio=bool(request.form.get("remove_audio")))
 
 
 def _editor(version: InstructionVersion, *, status: int = 200, step_errors=None,
@@ -93,7 +100,9 @@ def _editor(version: InstructionVersion, *, status: int = 200, step_errors=None,
     for step in version.steps:
         form = StepForm(formdata=None, obj=step, minutes=(step.settings or {}).get("minutes"),
                         measure=(step.settings or {}).get("measure", ""),
-                        scan=(step.settings or {}).get("scan", ""))
+                        scan=(step.settings or {}).get("scan", ""),
+                        measure_min=_decimal((step.settings or {}).get("min")),
+                        measure_max=_decimal((step.settings or {}).get("max")))
         step_forms[step.id] = form
     for step_id, (form, message) in (step_errors or {}).items():
         form.form_errors.append(message)
@@ -141,9 +150,7 @@ def step_add(version_id: int):
     form = StepForm()
     if form.validate_on_submit():
         try:
-            step = services.add_step(version, _step_data(form), _user())
-            _save_photos(step)
-            _save_audio(step)
+            step = services.add_step(version, _step_data(form), _user(), _uploads())
         except DomainError as exc:
             attach_error(form, exc)
             return _editor(version, new_step=form, status=422)
@@ -167,9 +174,7 @@ def step_update(step_id: int):
         elif action in ("up", "down"):
             services.move_step(step, step.position + (-1 if action == "up" else 1), _user())
         elif form.validate_on_submit():
-            services.update_step(step, _step_data(form), _user())
-            _save_photos(step)
-            _save_audio(step)
+            services.update_step(step, _step_data(form), _user(), _uploads())
         else:
             return _editor(version, step_errors={step.id: (form, " ".join(
                 str(m) for ms in form.errors.values() for m in ms))}, status=422)

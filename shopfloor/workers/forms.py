@@ -25,7 +25,7 @@ class WorkerForm(FlaskForm):
 
     first_name = StringField(_l("First name or nickname"), validators=[
         DataRequired(_l("Enter the first name or nickname the worker uses.")), Length(max=60)])
-    photo = FileField(_l("Photo"))
+    photo = FileField(_l("Photo"), render_kw={"accept": "image/*"})
     sign_in_method = SelectField(_l("Signs in by"), choices=[
         SelectChoice("badge", _l("Scanning the badge")),
         SelectChoice("picture", _l("Picking their own picture"))])

@@ -72,3 +72,67 @@ def test_a_supervisor_builds_and_publishes_an_instruction(signed_in, make_produc
     photo = client.get(f"/instructions/photos/{version.steps[0].photo}")
     assert photo.status_code == 200 and "immutable" in photo.headers["Cache-Control"]
     assert client.get("/instructions/photos/..%2Fsecret_key").status_code == 404
+
+
+def _draft_for(client, make_product) -> tuple[int, str]:
+    product = make_product(line="harness")
+    response = client.submit("/instructions/new", {"title": "Wiązka W-214",
+                                                   "product_id": str(product.id), "line": ""})
+    editor = response.headers["Location"]
+    return int(re.search(r"/versions/(\d+)", editor).group(1)), editor
+
+
+def test_a_refused_photo_leaves_no_half_saved_step(signed_in, make_product, db_session):
+    from shopfloor.instructions.models import InstructionStep
+
+    client = signed_in("supervisor")
+    version_id, editor = _draft_for(client, make_product)
+    response = post(client, f"/instructions/versions/{version_id}/steps", {
+        "kind": "do", "caption": "Weź przewód.", "photo_alt": "Przewód",
+        "photo": (io.BytesIO(b"not a picture"), "a.jpg")}, editor)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Ten plik nie jest zdjęciem" in page
+    assert "Weź przewód." in page  # what was typed is still in the form
+    assert db_session.scalar(select(InstructionStep)) is None
+
+
+def test_saving_a_check_step_keeps_its_good_and_bad_photos(signed_in, make_product,
+                                                           db_session):
+    from shopfloor.instructions.models import InstructionStep
+
+    client = signed_in("supervisor")
+    version_id, editor = _draft_for(client, make_product)
+    post(client, f"/instructions/versions/{version_id}/steps", {
+        "kind": "check", "caption": "Sprawdź zacisk.", "photo_alt": "Zacisk",
+        "photo": (io.BytesIO(jpeg()), "a.jpg"), "good_photo": (io.BytesIO(jpeg()), "g.jpg"),
+        "bad_photo": (io.BytesIO(jpeg()), "b.jpg")}, editor)
+    step = db_session.scalar(select(InstructionStep))
+    photos = (step.settings["good_photo"], step.settings["bad_photo"])
+    assert all(photos)
+    response = post(client, f"/instructions/steps/{step.id}", {
+        "action": "save", "kind": "check", "caption": "Sprawdź zacisk. Patrz z bliska.",
+        "photo_alt": "Zacisk"}, editor)
+    assert response.status_code == 302
+    db_session.refresh(step)
+    assert step.caption == "Sprawdź zacisk. Patrz z bliska."
+    assert (step.settings["good_photo"], step.settings["bad_photo"]) == photos
+
+
+def test_a_measuring_step_gets_its_range_from_the_editor(signed_in, make_product, db_session):
+    from shopfloor.instructions.models import InstructionStep
+
+    client = signed_in("supervisor")
+    version_id, editor = _draft_for(client, make_product)
+    wrong = post(client, f"/instructions/versions/{version_id}/steps", {
+        "kind": "measure", "measure": "weight", "measure_min": "400", "measure_max": "370",
+        "caption": "Zważ zestaw.", "photo_alt": "Waga"}, editor)
+    assert wrong.status_code == 422
+    assert "nie może być mniejsza od najmniejszej" in wrong.get_data(as_text=True)
+    assert post(client, f"/instructions/versions/{version_id}/steps", {
+        "kind": "measure", "measure": "weight", "measure_min": "370", "measure_max": "400,5",
+        "caption": "Zważ zestaw.", "photo_alt": "Waga"}, editor).status_code == 302
+    step = db_session.scalar(select(InstructionStep))
+    assert (step.settings["min"], step.settings["max"]) == ("370", "400.5")
+    page = client.get(editor).get_data(as_text=True)
+    assert 'value="400,5"' in page

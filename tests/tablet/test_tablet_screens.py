@@ -294,8 +294,13 @@ def test_grouped_steps_share_a_screen_and_one_done(floor, tablet, manager, db_se
     from sqlalchemy import select
 
     from shopfloor.floor.models import StepEvent
-    from shopfloor.instructions.services import StepData, add_step, new_draft, publish_version
-    from shopfloor.instructions.services import set_step_photo
+    from shopfloor.instructions.services import (
+        StepData,
+        add_step,
+        new_draft,
+        publish_version,
+        set_step_photo,
+    )
     from shopfloor.workers.services import SupportData, set_support
 
     draft = new_draft(floor.instruction, manager)
@@ -334,8 +339,8 @@ def test_help_from_a_step_reaches_the_board_and_the_answer_comes_back(floor, tab
                                                                       db_session):
     from sqlalchemy import select
 
-    from shopfloor.floor.services import acknowledge_help
     from shopfloor.floor.models import HelpCall, StepEvent
+    from shopfloor.floor.services import acknowledge_help
 
     step = floor.steps["measure"]
     call = tablet.post_json("/t/help", {"client_id": tap(), "step_id": step.id},
