@@ -9,6 +9,9 @@ counter without reloads, the keypad, the timer, scanning, the help state and the
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import random
 import uuid
 
 from flask import (
@@ -38,6 +41,7 @@ from shopfloor.stations import signin
 from shopfloor.tablet import screens
 from shopfloor.tablet.access import forget_worker, remember_worker
 from shopfloor.tablet.services import Work, help_state, round_count, step_bounds, work_for
+from shopfloor.timeutil import local_today
 from shopfloor.uploads import audio_path, photo_path
 from shopfloor.workers.models import Worker
 
@@ -80,6 +84,16 @@ def home():
     return _render("home.html", workers=stations.expected_workers(g.station))
 
 
+def _grid_rng(worker: Worker) -> random.Random:
+    """The same picture grid for a worker all day: reloading the page to see which photo
+    is always there would otherwise give the answer away."""
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    seed = hmac.new(key, f"grid:{worker.id}:{local_today().isoformat()}".encode(),
+                    hashlib.sha256).hexdigest()
+    return random.Random(seed)
+
+
 def _expected_worker(worker_id: int) -> Worker:
     worker = db.session.get(Worker, worker_id)
     if worker is None or worker not in stations.expected_workers(g.station):
@@ -93,7 +107,7 @@ def sign_in(worker_id: int):
     """The second step of signing in: scan the badge, or pick the own photo."""
     worker = _expected_worker(worker_id)
     try:
-        challenge = signin.start_sign_in(g.station, worker.id)
+        challenge = signin.start_sign_in(g.station, worker.id, rng=_grid_rng(worker))
     except signin.WorkerSignInRefused as exc:
         return _render("sign_in.html", 422, worker=worker, challenge=None,
                        message=exc.message, locked=exc.locked)
@@ -113,7 +127,7 @@ def sign_in_answer(worker_id: int):
         grid = []
         if not exc.locked:
             try:
-                challenge = signin.start_sign_in(g.station, worker.id)
+                challenge = signin.start_sign_in(g.station, worker.id, rng=_grid_rng(worker))
                 grid = [db.session.get(Worker, i) for i in challenge.grid]
             except signin.WorkerSignInRefused:
                 challenge = None

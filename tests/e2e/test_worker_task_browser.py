@@ -224,3 +224,25 @@ def test_the_target_size_check_finds_a_small_button(page):
                      '<main><button style="width:30px;height:30px">+</button>'
                      '<button style="width:30px;height:30px">-</button></main></body></html>')
     assert "target-size" in {v["id"] for v in worker_axe_violations(page)}
+
+
+def test_a_gentle_reminder_comes_after_the_idle_time_and_a_tap_clears_it(
+        chromium, live_server, floor):
+    context = tablet_context(chromium, live_server, floor.token, TABLET_SIZES["portrait"])
+    tab = context.new_page()
+    tab.clock.install()
+    tab.goto(f"/t/sign-in/{floor.worker.id}")
+    tab.keyboard.type(floor.worker.code)
+    tab.keyboard.press("Enter")
+    tab.wait_for_url("**/t/work")
+    tab.goto("/t/work/step/1")
+    reminder = tab.locator(".reminder")
+    tab.clock.fast_forward("02:30")
+    assert reminder.is_hidden()  # the default reminder comes after 3 minutes
+    tab.clock.fast_forward("00:40")
+    reminder.wait_for()
+    assert reminder.inner_text() == "Zrób ten krok. Albo naciśnij Pomoc."
+    assert reminder.get_attribute("role") == "status"
+    tab.get_by_role("button", name="Posłuchaj").click()
+    assert reminder.is_hidden()
+    context.close()

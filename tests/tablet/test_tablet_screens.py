@@ -139,6 +139,9 @@ def test_a_picture_sign_in_picks_the_own_photo_from_a_grid(floor, client, manage
     assert "Dotknij swojego zdjęcia" in page
     choices = re.findall(r'name="answer" value="(\d+)"', page)
     assert str(worker.id) in choices and len(choices) >= 4
+    # Reloading shows the same grid: the photo that is always there is not given away.
+    again = text(tablet.get(f"/t/sign-in/{worker.id}"))
+    assert re.findall(r'name="answer" value="(\d+)"', again) == choices
     # The photos are not named: the choice is by recognising oneself.
     assert "Bartek" not in page
     wrong = next(c for c in choices if c != str(worker.id))
