@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from shopfloor.audit.services import commit, conflict_safe, write_audit
@@ -20,10 +20,9 @@ from shopfloor.floor import rules
 from shopfloor.floor.models import EventKind, HelpCall, StepEvent
 from shopfloor.instructions.models import InstructionStep, StepKind
 from shopfloor.production.models import Batch
-from shopfloor.production.services import RejectData, record_output
+from shopfloor.production.services import add_to_good_quantity
 from shopfloor.production.status import BatchStatus
 from shopfloor.stations.models import Station, WorkerSession
-from shopfloor.workers.models import Worker
 
 # Worker screens: short sentences, say what to do, no blame (accessibility.md).
 MSG_FINISHED = _l("This task is finished. Call the supervisor.")
@@ -54,15 +53,21 @@ class EventResult:
     """What a step event did, for the tablet's answer.
 
     ``in_range``: a measure within the step's min/max (None: not a measure, or no range).
-    ``total``: a count step's running count on the batch, all workers (None: not a count).
     ``matched``: a scan of the kind the step asks for (None: not a scan, or any scan goes).
     """
 
     event: StepEvent
     created: bool
     in_range: bool | None = None
-    total: Decimal | None = None
     matched: bool | None = None
+
+    @property
+    def total(self) -> Decimal | None:
+        """A count step's running count on the batch, all workers (None: not a count);
+        summed only when asked, as the tablet shows the worker's own round instead."""
+        if self.event.kind not in rules.COUNTING_KINDS:
+            return None
+        return counted(self.event.batch_id, self.event.instruction_step_id)
 
 
 def measure_settings(step: InstructionStep, line: str) -> dict:
@@ -157,12 +162,12 @@ def step_events(batch_id: int, step_id: int, worker_id: int | None = None) -> li
 
 def _result(event: StepEvent, created: bool) -> EventResult:
     """The result of a stored event, worked out again from the row (a resend gets the same)."""
+    if event.kind in rules.COUNTING_KINDS or event.kind not in (EventKind.MEASURE,
+                                                                  EventKind.SCAN):
+        return EventResult(event, created)
     step = (db.session.get(InstructionStep, event.instruction_step_id)
             if event.instruction_step_id else None)
     settings = (step.settings if step else None) or {}
-    if event.kind in rules.COUNTING_KINDS:
-        total = rules.count_total(step_events(event.batch_id, event.instruction_step_id))
-        return EventResult(event, created, total=total)
     if event.kind == EventKind.MEASURE and event.value is not None:
         batch = db.session.get(Batch, event.batch_id)
         return EventResult(event, created, in_range=rules.in_range(
@@ -173,26 +178,54 @@ def _result(event: StepEvent, created: bool) -> EventResult:
     return EventResult(event, created)
 
 
+def counted(batch_id: int, step_id: int, worker_id: int | None = None,
+            after_event_id: int | None = None) -> Decimal:
+    """The running count on a step of a batch (of one worker, after one event, if given),
+    summed by the database so a tap costs the same on the thousandth mould as on the first."""
+    query = select(func.coalesce(func.sum(StepEvent.value), 0)).where(
+        StepEvent.batch_id == batch_id, StepEvent.instruction_step_id == step_id,
+        StepEvent.kind.in_(sorted(rules.COUNTING_KINDS)))
+    if worker_id is not None:
+        query = query.where(StepEvent.worker_id == worker_id)
+    if after_event_id is not None:
+        query = query.where(StepEvent.id > after_event_id)
+    return Decimal(db.session.scalar(query) or 0)
+
+
+def round_counted(batch_id: int, step_id: int, worker_id: int) -> Decimal:
+    """What a worker counted on a step since they last tapped Done there (one query), so
+    a worker filling mould after mould sees each mould counted from zero."""
+    mine = (StepEvent.batch_id == batch_id, StepEvent.instruction_step_id == step_id,
+            StepEvent.worker_id == worker_id)
+    last_done = (select(func.coalesce(func.max(StepEvent.id), 0))
+                 .where(*mine, StepEvent.kind == EventKind.DONE.value).scalar_subquery())
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(StepEvent.value), 0))
+        .where(*mine, StepEvent.kind.in_(sorted(rules.COUNTING_KINDS)),
+               StepEvent.id > last_done))
+    return max(Decimal(total or 0), Decimal(0))
+
+
 def _apply_count(event: StepEvent, batch: Batch, session: WorkerSession) -> None:
-    """Store a count or undo and move the batch's good quantity by it (one transaction)."""
-    # Lock the batch row (PostgreSQL) so counts at a shared table add up one after another.
-    db.session.refresh(batch, with_for_update=True)
+    """Store a count or undo and move the batch's good quantity by it, in one transaction.
+
+    The quantity moves by one atomic UPDATE guarded in SQL (still in progress, never below
+    zero), so taps at a shared table add up on SQLite and PostgreSQL alike, without a
+    read-then-write race. The step event itself is the record of who counted what; the
+    batch's version moves on, so an open office form on the batch sees the change.
+    """
     _refuse_unless_working(session, batch)
     delta = event.value
-    if delta < 0:
-        own = rules.count_total(step_events(batch.id, event.instruction_step_id,
-                                            session.worker_id))
-        if own + delta < 0 or batch.good_quantity + delta < 0:
-            db.session.rollback()  # release the lock
-            raise DomainError(MSG_NOTHING_TO_UNDO, field="value")
+    if delta < 0 and counted(batch.id, event.instruction_step_id, session.worker_id) + delta < 0:
+        raise DomainError(MSG_NOTHING_TO_UNDO, field="value")
     db.session.add(event)
     db.session.flush()  # a duplicate client_id fails here, before the batch changes
-    worker = db.session.get(Worker, session.worker_id)
-    station = db.session.get(Station, session.station_id)
-    # record_output commits the event with the new quantity; user None = the system actor.
-    record_output(batch, batch.good_quantity + delta,
-                  [RejectData(r.reason, r.quantity) for r in batch.rejects], None,
-                  reason=f"{worker.first_name} ({station.name})")
+    if not add_to_good_quantity(batch, delta):
+        db.session.rollback()
+        db.session.refresh(batch)
+        _refuse_unless_working(session, batch)
+        raise DomainError(MSG_NOTHING_TO_UNDO, field="value")
+    db.session.commit()
 
 
 def record_step_event(session: WorkerSession, batch: Batch, step: InstructionStep | None,

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from shopfloor.audit.services import (
     apply_edits,
@@ -206,6 +206,24 @@ def record_output(batch: Batch, good_quantity: Decimal | None, rejects: list[Rej
                          for r in rejects]
         write_audit(batch, "edited", user, reason=reason, changes={"rejects": (before, after)})
     commit([batch])
+
+
+def add_to_good_quantity(batch: Batch, delta: Decimal) -> bool:
+    """Move a batch's good quantity by ``delta`` (a count from a tablet) in the caller's
+    transaction; False when the batch is not in progress or would go below zero.
+
+    One guarded UPDATE instead of read-then-write, so taps at a shared table add up on any
+    database. Each tap is recorded as a step event (who, where, when), so no audit row is
+    written per tap; the row's version moves on, so an open office form sees the change.
+    """
+    moved = db.session.execute(
+        update(Batch)
+        .where(Batch.id == batch.id, Batch.status == BatchStatus.IN_PROGRESS.value,
+               Batch.good_quantity + delta >= 0)
+        .values(good_quantity=Batch.good_quantity + delta, version=Batch.version + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.expire(batch)  # the row changed under the ORM
+    return moved == 1
 
 
 def find_lot(text: str) -> MaterialLot:

@@ -3,7 +3,7 @@ where the worker is, the counter's blocks."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -77,18 +77,3 @@ def blocks(count: Decimal | int, target: Decimal | int | None) -> tuple[int, int
         return min(count, target), target
     filled = (min(count, target) * MAX_BLOCKS) // target
     return filled, MAX_BLOCKS
-
-
-def round_total(events: Iterable[Any]) -> Decimal:
-    """What the worker counted since they last finished this step (its current round).
-
-    ``events`` are one worker's events on one step, oldest first: a "done" starts a new
-    round, so a worker filling mould after mould sees each mould counted from zero.
-    """
-    total = Decimal(0)
-    for event in events:
-        if event.kind == "done":
-            total = Decimal(0)
-        elif event.kind in ("count", "undo") and event.value is not None:
-            total += Decimal(event.value)
-    return max(total, Decimal(0))

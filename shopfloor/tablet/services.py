@@ -8,11 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from shopfloor.extensions import db
-from shopfloor.floor.models import HelpCall, StepEvent
-from shopfloor.floor.services import latest_help_call, measure_settings
+from shopfloor.floor.models import HelpCall
+from shopfloor.floor.services import latest_help_call, measure_settings, round_counted
 from shopfloor.instructions.models import InstructionStep, InstructionVersion
 from shopfloor.production.models import Batch
 from shopfloor.stations.models import Station, WorkerSession
@@ -59,13 +57,8 @@ def work_for(station: Station, session: WorkerSession) -> Work:
 
 
 def round_count(work: Work, step: InstructionStep) -> Decimal:
-    """What this worker counted on this step since they last finished it."""
-    events = db.session.scalars(
-        select(StepEvent).where(StepEvent.batch_id == work.batch.id,
-                                StepEvent.instruction_step_id == step.id,
-                                StepEvent.worker_id == work.worker.id)
-        .order_by(StepEvent.id))
-    return rules.round_total(events)
+    """What this worker counted on this step since they last finished it (tapped Done)."""
+    return round_counted(work.batch.id, step.id, work.worker.id)
 
 
 def step_bounds(work: Work, step: InstructionStep) -> dict:

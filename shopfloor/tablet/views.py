@@ -35,6 +35,7 @@ from shopfloor.floor import services as floor
 from shopfloor.floor.models import EventKind
 from shopfloor.forms_support import safe_next
 from shopfloor.instructions.models import InstructionStep, StepKind
+from shopfloor.production.models import Batch
 from shopfloor.scanning.frames import decode_frame
 from shopfloor.stations import services as stations
 from shopfloor.stations import signin
@@ -267,27 +268,35 @@ def step_answer(number: int):
 @bp.post("/events")
 @require_role(STATION)
 def events():
-    """A count tap (+1, -1, take back) sent by the page without reloading it."""
-    work = _work_or_home()
+    """A count tap (+1, -1, take back) sent by the page without reloading it.
+
+    Kept lean (the busiest request on the floor): the station's batch and the step only,
+    not the whole task."""
     body = request.get_json(silent=True) or {}
-    if work is None:
+    session = g.worker_session
+    if session is None:
         return jsonify(message=str(floor.MSG_SIGNED_OUT)), 401
-    if work.batch is None:
+    batch = db.session.get(Batch, g.station.current_batch_id) \
+        if g.station.current_batch_id else None
+    if batch is None:
         return jsonify(message=str(floor.MSG_NOT_STARTED)), 409
     step = db.session.get(InstructionStep, body.get("step_id")) \
         if isinstance(body.get("step_id"), int) else None
+    # Read before the commit expires them (no reloading queries afterwards).
+    batch_id, worker_id = batch.id, session.worker_id
+    step_id, target = (step.id, step.target_quantity) if step is not None else (None, None)
+    is_count = step is not None and step.kind == StepKind.COUNT
     try:
-        result = floor.record_step_event(work.session, work.batch, step,
+        result = floor.record_step_event(session, batch, step,
                                          str(body.get("kind", "")), body.get("client_id"),
                                          value=body.get("value"), text=body.get("text"))
     except DomainError as exc:
         return jsonify(message=str(exc.message), field=exc.field), 422
     answer = {"created": result.created}
-    if step is not None and step.kind == StepKind.COUNT:
-        count = round_count(work, step)
-        filled, total = screens.blocks(count, step.target_quantity)
-        answer.update(count=int(count), filled=filled, blocks=total,
-                      target=int(step.target_quantity or 0))
+    if is_count:
+        count = floor.round_counted(batch_id, step_id, worker_id)
+        filled, total = screens.blocks(count, target)
+        answer.update(count=int(count), filled=filled, blocks=total, target=int(target or 0))
     return jsonify(answer)
 
 

@@ -109,9 +109,29 @@ def test_counts_move_the_batchs_good_quantity(fl, floor, db_session):
     assert totals == [1, 2, 1]
     db_session.refresh(floor.batch)
     assert floor.batch.good_quantity == 1
-    edits = [e for e in history(floor.batch) if e.action == "edited"]
-    assert edits[0].changes == {"good_quantity": ["2", "1"]}
-    assert edits[0].user_id is None and edits[0].reason == "Kasia (Stół 1)"
+    # Each tap is its own record (who, where, when): no audit row per tap on the batch.
+    assert not any("good_quantity" in (e.changes or {}) for e in history(floor.batch))
+    events = fl.step_events(floor.batch.id, step.id)
+    assert [(e.worker_id, e.station_id, e.value) for e in events] == [
+        (floor.worker.id, floor.station.id, 1), (floor.worker.id, floor.station.id, 1),
+        (floor.worker.id, floor.station.id, -1)]
+
+
+def test_counts_at_a_shared_batch_from_two_tablets_add_up(fl, floor, manager, db_session):
+    """Two workers at one table count into the same batch; neither tap is lost or refused."""
+    from shopfloor.stations.services import set_expected_workers
+    from shopfloor.stations.signin import finish_sign_in
+    from shopfloor.workers.services import WorkerData, save_worker
+
+    ola = save_worker(WorkerData(first_name="Ola"), manager)
+    set_expected_workers(floor.station, [floor.worker.id, ola.id], manager)
+    second = finish_sign_in(floor.station, ola.id, ola.code)
+    step = floor.steps["count"]
+    for session in (floor.session, second, floor.session, second):
+        fl.record_step_event(session, floor.batch, step, "count", tap(), value=1)
+    db_session.refresh(floor.batch)
+    assert floor.batch.good_quantity == 4
+    assert fl.counted(floor.batch.id, step.id, ola.id) == 2
 
 
 @pytest.mark.parametrize("value", [None, 0, 2, "-2", "abc"])
@@ -270,3 +290,48 @@ def test_a_signed_out_worker_cannot_call_help(fl, floor):
 
     sign_out_worker(floor.session, now=NOW + timedelta(hours=1))
     assert refused_field(fl.call_help, floor.session, floor.batch, None, tap()) == "session"
+
+
+def test_simultaneous_taps_from_two_tablets_all_count(fl, floor, manager, app, db_session):
+    """Counts at one batch from two threads at once: every tap lands, none is refused."""
+    import threading
+
+    from shopfloor.extensions import db
+    from shopfloor.instructions.models import InstructionStep
+    from shopfloor.production.models import Batch
+    from shopfloor.stations.models import WorkerSession
+    from shopfloor.stations.services import set_expected_workers
+    from shopfloor.stations.signin import finish_sign_in
+    from shopfloor.workers.services import WorkerData, save_worker
+
+    ola = save_worker(WorkerData(first_name="Ola"), manager)
+    set_expected_workers(floor.station, [floor.worker.id, ola.id], manager)
+    ids = (floor.batch.id, floor.steps["count"].id)
+    sessions = (floor.session.id, finish_sign_in(floor.station, ola.id, ola.code).id)
+    start = threading.Barrier(2, timeout=20)
+    refused: list[str] = []
+
+    def tap_many(session_id: int):
+        with app.app_context():
+            try:
+                start.wait()
+                for _ in range(15):
+                    session = db.session.get(WorkerSession, session_id)
+                    batch = db.session.get(Batch, ids[0])
+                    step = db.session.get(InstructionStep, ids[1])
+                    try:
+                        fl.record_step_event(session, batch, step, "count", tap(), value=1)
+                    except DomainError as exc:
+                        refused.append(str(exc.message))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=tap_many, args=(s,)) for s in sessions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert refused == []
+    db_session.expire_all()
+    assert db_session.get(Batch, ids[0]).good_quantity == 30
+    assert fl.counted(*ids) == 30
