@@ -55,6 +55,10 @@ def _respond(code: int, detail: str | None = None, errors: dict | None = None):
         if errors:
             body["errors"] = errors
         return jsonify(error=body), code
+    if request.blueprint == "tablet":
+        # A worker's tablet gets an easy-to-read page with one big way back, never the
+        # office page's long text.
+        return render_template("tablet/error.html", code=code), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 

@@ -203,7 +203,7 @@ def round_counted(batch_id: int, step_id: int, worker_id: int) -> Decimal:
         select(func.coalesce(func.sum(StepEvent.value), 0))
         .where(*mine, StepEvent.kind.in_(sorted(rules.COUNTING_KINDS)),
                StepEvent.id > last_done))
-    return max(Decimal(total or 0), Decimal(0))
+    return Decimal(total or 0)
 
 
 def _apply_count(event: StepEvent, batch: Batch, session: WorkerSession) -> None:
@@ -216,7 +216,9 @@ def _apply_count(event: StepEvent, batch: Batch, session: WorkerSession) -> None
     """
     _refuse_unless_working(session, batch)
     delta = event.value
-    if delta < 0 and counted(batch.id, event.instruction_step_id, session.worker_id) + delta < 0:
+    # Only what the worker counted in this round (since their last Done) can be taken back.
+    if delta < 0 and round_counted(batch.id, event.instruction_step_id,
+                                   session.worker_id) + delta < 0:
         raise DomainError(MSG_NOTHING_TO_UNDO, field="value")
     db.session.add(event)
     db.session.flush()  # a duplicate client_id fails here, before the batch changes
@@ -291,8 +293,12 @@ def call_help(session: WorkerSession, batch: Batch | None, step: InstructionStep
     if not session.open:
         raise DomainError(MSG_SIGNED_OUT, field="session")
     open_call = _open_call_of(session.worker_id)
-    if open_call is not None:
+    if open_call is not None and open_call.station_id == session.station_id:
         return open_call, False
+    if open_call is not None:
+        # The worker has moved to another table: the supervisor must go there instead.
+        open_call.closed_at = now
+        db.session.flush()
     call = HelpCall(client_id=client_id, worker_id=session.worker_id,
                     station_id=session.station_id, batch_id=batch.id if batch else None,
                     instruction_step_id=step.id if step else None, created_at=now)

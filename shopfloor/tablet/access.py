@@ -7,6 +7,7 @@ nothing else: never the photos, names or work of anybody.
 from __future__ import annotations
 
 from flask import g, render_template, session
+from flask_login import current_user, logout_user
 
 from shopfloor.extensions import db
 from shopfloor.stations.models import Station, WorkerSession
@@ -23,6 +24,10 @@ def refuse_unless_station():
     if station is None:
         session.pop(SESSION_KEY, None)
         return render_template("tablet/not_a_station.html"), 403
+    if current_user.is_authenticated:
+        # The supervisor who enrolled the tablet leaves it signed out: a worker going
+        # "back" must not land on the board, the records or the station's settings.
+        logout_user()
     g.station = station
     g.worker_session = _worker_session(station)
     return None

@@ -27,6 +27,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from shopfloor.auth.access import STATION, require_role
 from shopfloor.errors import DomainError
@@ -49,6 +50,7 @@ from shopfloor.workers.models import Worker
 bp = Blueprint("tablet", __name__, url_prefix="/t")
 
 MEDIA_AREAS = ("instructions", "workers")
+MSG_WORK_CHANGED = _l("Your work has changed. Look at your new work.")
 
 
 def _tap_id() -> str:
@@ -134,6 +136,10 @@ def sign_in_answer(worker_id: int):
                 challenge = None
         return _render("sign_in.html", 422, worker=worker, challenge=challenge, grid=grid,
                        message=exc.message, locked=exc.locked)
+    if g.worker_session is not None and g.worker_session.id != session.id:
+        # Someone else signs in on this tablet: the one before is signed out, not left
+        # open (the board would show them working, then idle).
+        signin.sign_out_worker(g.worker_session)
     remember_worker(session)
     return redirect(url_for("tablet.work"))
 
@@ -211,6 +217,36 @@ def _next_url(work: Work, number: int) -> str:
     return url_for("tablet.end")
 
 
+def _page_is_current(work: Work, number: int, form) -> bool:
+    """Whether the page the tap came from still shows this batch and these steps: after
+    the supervisor gives the station other work (or the worker's step size changes) an open
+    page must not record into the new batch or onto other steps."""
+    screen = work.screen(number)
+    if work.batch is None or screen is None:
+        return False
+    shown = ",".join(str(s.id) for s in work.steps_on(screen))
+    return form.get("batch_id") == str(work.batch.id) and form.get("step_ids") == shown
+
+
+# Steps a plain Done may finish; the others need their answer (a photo, a number, a scan).
+DONE_KINDS = frozenset({StepKind.DO, StepKind.COUNT, StepKind.TIMER})
+
+
+def _done_allowed(work: Work, steps: list[InstructionStep]) -> bool:
+    """A check step is finished by Done only after the worker chose the bad photo (the
+    piece is put aside); measuring and scanning steps never by Done alone."""
+    for step in steps:
+        if step.kind in DONE_KINDS:
+            continue
+        if step.kind != StepKind.CHECK:
+            return False
+        answers = floor.step_events(work.batch.id, step.id, work.worker.id)
+        last_check = next((e for e in reversed(answers) if e.kind == EventKind.CHECK), None)
+        if last_check is None or last_check.text != "bad":
+            return False
+    return True
+
+
 def _derived(client_id: str, suffix: str) -> str:
     """The id of a second event one tap makes (the Done after a good check): the same on
     every resend of that tap."""
@@ -226,10 +262,14 @@ def _record(work: Work, step: InstructionStep, kind: str, client_id: str, **valu
 def step_answer(number: int):
     """A tap that ends a screen: Done, a good or bad photo, a measured number, a scan."""
     work = _signed_in_work()
+    if not _page_is_current(work, number, request.form):
+        return redirect(url_for("tablet.work"))
     context = _screen_context(work, number)
     step, action = context["step"], request.form.get("action", "done")
     client_id = request.form.get("client_id", "")
     try:
+        if action == "done" and not _done_allowed(work, context["steps"]):
+            raise DomainError(floor.MSG_BAD_TAP, field="action")
         if action == "done":
             for one in context["steps"]:
                 # One Done confirms a whole group: one event per step, each resend-safe.
@@ -280,6 +320,9 @@ def events():
         if g.station.current_batch_id else None
     if batch is None:
         return jsonify(message=str(floor.MSG_NOT_STARTED)), 409
+    if body.get("batch_id") != batch.id:
+        # The page was opened for other work: send the worker to the work now.
+        return jsonify(message=str(MSG_WORK_CHANGED), reload=url_for("tablet.work")), 409
     step = db.session.get(InstructionStep, body.get("step_id")) \
         if isinstance(body.get("step_id"), int) else None
     # Read before the commit expires them (no reloading queries afterwards).

@@ -23,6 +23,8 @@ let audio = null;
 function tone(frequency, seconds, type = "sine", volume = 0.12) {
   try {
     audio = audio || new AudioContext();
+    // A kiosk's first page may start the sound suspended until a tap.
+    if (audio.state === "suspended") audio.resume();
     const oscillator = audio.createOscillator();
     const gain = audio.createGain();
     oscillator.type = type;
@@ -106,7 +108,6 @@ function showHelp(status, message) {
     text.textContent = "";
     return;
   }
-  for (const image of helpState.querySelectorAll("img")) image.remove();
   text.textContent = message;
   helpState.hidden = false;
 }
@@ -177,16 +178,26 @@ if (counter) {
     [...blocks.children].forEach((block, index) => block.classList.toggle("filled", index < filled));
   }
 
+  let waiting = 0;
   async function send(kind, value) {
-    const response = await fetch(body.dataset.eventsUrl, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-      body: JSON.stringify({
-        client_id: tapId(), kind, value, step_id: Number(counter.dataset.stepId),
-      }),
-    });
-    const answer = await response.json();
+    let response;
+    let answer = {};
+    try {
+      response = await fetch(body.dataset.eventsUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+        body: JSON.stringify({
+          client_id: tapId(), kind, value, step_id: Number(counter.dataset.stepId),
+          batch_id: Number(counter.dataset.batchId),
+        }),
+      });
+      answer = await response.json();
+    } catch (error) {
+      // No connection, or a page that is not our answer: say it simply.
+      throw new Error(counter.dataset.msgFailed);
+    }
+    if (answer.reload) window.location.assign(answer.reload);
     if (!response.ok) throw new Error(answer.message || counter.dataset.msgFailed);
     return answer;
   }
@@ -204,13 +215,25 @@ if (counter) {
                  blocks.children.length);
       message.textContent = "";
       if ("preview" in body.dataset) return;  // the author's preview: nothing is sent
+      waiting += 1;
       queue = queue.then(() => send(kind, value)).then((answer) => {
-        shown.textContent = String(answer.count);
-        drawBlocks(answer.filled, answer.blocks);
+        waiting -= 1;
+        // The server's figure, once no later tap is still on its way (no flicker).
+        if (waiting === 0) {
+          shown.textContent = String(answer.count);
+          drawBlocks(answer.filled, answer.blocks);
+        }
         if (answer.count >= answer.target && value > 0) sounds.good();
       }).catch((error) => {
-        message.textContent = error.message || counter.dataset.msgFailed;
+        waiting -= 1;
+        // Take the early change back: the screen shows only what was saved.
+        const back = Math.max(0, Number(shown.textContent) - value);
+        shown.textContent = String(back);
+        drawBlocks(Math.round((Math.min(back, target) * blocks.children.length) / target),
+                   blocks.children.length);
+        message.textContent = error.message;
         sounds.problem();
+        speakText(error.message);
       });
     });
   });
@@ -260,6 +283,8 @@ if (timer) {
     left.textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
     fill.style.width = `${Math.min(100, (100 * passed) / total)}%`;
     start.hidden = Boolean(began);
+    if (began && remaining > 0) timer.dataset.timerRunning = "1";
+    else delete timer.dataset.timerRunning;
     if (began && remaining === 0) {
       clearInterval(tick);
       if (done.disabled) sounds.good();
@@ -397,6 +422,8 @@ if (reminderMinutes > 0) {
     clearTimeout(idle);
     reminder.hidden = true;
     idle = setTimeout(() => {
+      // Waiting for the clock is doing the step: no reminder while it runs.
+      if (document.querySelector("[data-timer-running]")) { arm(); return; }
       reminder.hidden = false;
       sounds.soft();
       speakText(reminder.textContent);
@@ -405,4 +432,16 @@ if (reminderMinutes > 0) {
   document.addEventListener("pointerdown", arm);
   document.addEventListener("keydown", arm);
   arm();
+}
+
+// ---------------------------------------------------------------- problems are said aloud
+
+// A refusal shown after a tap (a wrong badge, a number out of range) is read out as well,
+// with its own sound: the worker may not read it.
+const problem = document.querySelector(".message-problem");
+if (problem) {
+  window.addEventListener("load", () => {
+    sounds.problem();
+    speakText(problem.textContent.trim());
+  });
 }

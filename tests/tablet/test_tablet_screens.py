@@ -38,13 +38,19 @@ class Tablet:
         return response
 
     def post(self, url: str, data: dict, page: str):
-        token = csrf_from(self.client.get(page).get_data(as_text=True))
-        return self.client.post(url, data={**data, "csrf_token": token})
+        """Send a form as the page would: with its CSRF token and the page's hidden
+        batch_id and step_ids (which say what the page showed)."""
+        html = self.client.get(page).get_data(as_text=True)
+        hidden = dict(re.findall(r'name="(batch_id|step_ids)" value="([^"]*)"', html))
+        return self.client.post(url, data={**hidden, **data, "csrf_token": csrf_from(html)})
 
     def post_json(self, url: str, body: dict, page: str = "/t/work"):
-        token = csrf_from(self.client.get(page).get_data(as_text=True))
+        html = self.client.get(page).get_data(as_text=True)
+        batch = re.search(r'data-batch-id="(\d+)"', html)
+        if batch and "batch_id" not in body:
+            body = {**body, "batch_id": int(batch.group(1))}
         return self.client.post(url, data=json.dumps(body), content_type="application/json",
-                                headers={"X-CSRFToken": token})
+                                headers={"X-CSRFToken": csrf_from(html)})
 
     def sign_in(self, worker, answer=None):
         self.get(f"/t/sign-in/{worker.id}")
@@ -113,7 +119,7 @@ def test_a_badge_signs_the_worker_in_and_another_badge_is_refused(floor, client,
     other = save_worker(WorkerData(first_name="Bartek"), manager)
     tablet = Tablet(client, floor.token)
     page = text(tablet.get(f"/t/sign-in/{floor.worker.id}"))
-    assert "Pokaż swój identyfikator" in page
+    assert "Zeskanuj swój identyfikator" in page
     wrong = tablet.sign_in(floor.worker, answer=other.code)
     assert wrong.status_code == 422
     assert "To nie jest twój identyfikator" in text(wrong)
@@ -217,12 +223,25 @@ def test_counting_fills_blocks_and_moves_the_batch(floor, tablet, db_session):
     assert good_quantity(floor, db_session) == 2
 
 
-def test_taking_back_more_than_was_counted_is_refused_with_a_message(floor, tablet):
+def test_taking_back_more_than_was_counted_is_refused_with_a_message(floor, tablet,
+                                                                     db_session):
     step = floor.steps["count"]
-    answer = tablet.post_json("/t/events", {"client_id": tap(), "kind": "undo", "value": -1,
-                                            "step_id": step.id})
+    page = f"/t/work/step/{screen_of(floor, 'count')}"
+
+    def send(kind: str, value: int):
+        return tablet.post_json("/t/events", {"client_id": tap(), "kind": kind,
+                                              "value": value, "step_id": step.id}, page=page)
+
+    answer = send("undo", -1)
     assert answer.status_code == 422
     assert answer.json["message"] == "Nie ma czego cofnąć."
+    # A finished round cannot be taken back from the next one: the mould is done.
+    send("count", 1)
+    send("count", 1)
+    tablet.post(page, {"action": "done", "client_id": tap()}, page=page)
+    assert send("undo", -1).status_code == 422
+    assert good_quantity(floor, db_session) == 2
+    assert send("count", 1).json["count"] == 1
 
 
 def test_a_measure_out_of_range_asks_for_the_supervisor(floor, tablet):
@@ -242,7 +261,7 @@ def test_a_measure_without_a_number_asks_to_type_it_again(floor, tablet):
     response = tablet.post(page, {"action": "measure", "value": "", "client_id": tap()},
                            page=page)
     assert response.status_code == 422
-    assert "Wpisz liczbę jeszcze raz." in text(response)
+    assert "Wybierz liczbę jeszcze raz." in text(response)
 
 
 def test_a_scan_step_wants_the_right_kind_of_label(floor, tablet, make_lot):
@@ -289,8 +308,8 @@ def test_a_finished_batch_refuses_taps_and_asks_for_the_supervisor(floor, tablet
     response = tablet.post("/t/work/step/1", {"action": "done", "client_id": tap()},
                            page="/t/work/step/1")
     assert response.status_code == 422
-    assert "To zadanie jest skończone. Zawołaj opiekuna." in text(response)
-    assert "Ta praca jest teraz zamknięta" in text(tablet.get("/t/work"))
+    assert "Ta praca jest skończona. Zawołaj opiekuna." in text(response)
+    assert "Ta praca jest skończona" in text(tablet.get("/t/work"))
 
 
 def test_grouped_steps_share_a_screen_and_one_done(floor, tablet, manager, db_session):
@@ -405,6 +424,127 @@ def test_a_supervisor_previews_every_step_as_the_worker_sees_it(floor, signed_in
         assert f"/instructions/photos/{step.photo}" in html
         assert "Nic nie jest zapisywane" in html
         assert 'method="post"' not in html  # nothing can be sent from a preview
+        assert 'name="csrf_token"' not in html  # so no token ends up in an address
     measure = client.get(f"/instructions/versions/{version.id}/preview/3").get_data(as_text=True)
     assert "Dobra liczba: od 90 do 110" in measure
     assert client.get(f"/instructions/versions/{version.id}/preview/9").status_code == 404
+
+
+
+# ------------------------------------------------------------------ what the review found
+
+
+def test_a_supervisor_signed_in_on_the_tablet_is_signed_out_by_the_worker_screens(
+        floor, client, make_user):
+    make_user("ola", "hasło opiekunki", role="supervisor")
+    client.sign_in("ola", "hasło opiekunki")
+    assert client.get("/board").status_code == 200
+    tablet = Tablet(client, floor.token)
+    assert tablet.get("/t/").status_code == 200
+    # A worker going "back" from the tablet cannot reach the supervisor's pages.
+    assert tablet.client.get("/board").status_code == 302
+
+
+def test_the_next_worker_signing_in_ends_the_session_of_the_one_before(floor, tablet, manager,
+                                                                       db_session):
+    from shopfloor.stations.services import set_expected_workers
+    from shopfloor.workers.services import WorkerData, save_worker
+
+    ola = save_worker(WorkerData(first_name="Ola"), manager)
+    set_expected_workers(floor.station, [floor.worker.id, ola.id], manager)
+    assert tablet.sign_in(ola).headers["Location"] == "/t/work"
+    db_session.refresh(floor.session)
+    assert floor.session.ended_at is not None
+    assert "Ola" in text(tablet.get("/t/work"))
+
+
+@pytest.mark.parametrize("kind", ["measure", "scan", "check"])
+def test_done_alone_cannot_skip_a_step_that_needs_an_answer(floor, tablet, db_session, kind):
+    from sqlalchemy import select
+
+    from shopfloor.floor.models import StepEvent
+
+    page = f"/t/work/step/{screen_of(floor, kind)}"
+    response = tablet.post(page, {"action": "done", "client_id": tap()}, page=page)
+    assert response.status_code == 422
+    assert db_session.scalar(select(StepEvent).where(StepEvent.kind == "done")) is None
+
+
+def test_a_page_opened_for_other_work_records_nothing(floor, tablet, manager, make_batch,
+                                                      db_session):
+    from sqlalchemy import select
+
+    from shopfloor.floor.models import StepEvent
+    from shopfloor.production.services import move_batch
+    from shopfloor.stations.services import assign_batch
+
+    old_page = text(tablet.get("/t/work/step/1"))
+    hidden = dict(re.findall(r'name="(batch_id|step_ids)" value="([^"]*)"', old_page))
+    other = make_batch(product=floor.batch.product, record={"recipe_version": "1"})
+    move_batch(other, "released", manager)
+    move_batch(other, "in_progress", manager)
+    assign_batch(floor.station, other, manager)  # the supervisor gives the table new work
+
+    response = tablet.client.post("/t/work/step/1", data={
+        **hidden, "action": "done", "client_id": tap(), "csrf_token": csrf_from(old_page)})
+    assert response.headers["Location"] == "/t/work"
+    count = tablet.client.post(
+        "/t/events", data=json.dumps({"client_id": tap(), "kind": "count", "value": 1,
+                                      "step_id": floor.steps["count"].id,
+                                      "batch_id": floor.batch.id}),
+        content_type="application/json", headers={"X-CSRFToken": csrf_from(old_page)})
+    assert count.status_code == 409
+    assert count.json["reload"] == "/t/work"
+    assert db_session.scalar(select(StepEvent).where(StepEvent.kind != "help")) is None
+    db_session.refresh(other)
+    assert other.good_quantity == 0
+
+
+def test_help_follows_the_worker_to_another_table(floor, tablet, manager, db_session):
+    from sqlalchemy import select
+
+    from shopfloor.floor.models import HelpCall
+    from shopfloor.floor.services import call_help
+    from shopfloor.stations.services import enrol_station, set_expected_workers
+    from shopfloor.stations.signin import finish_sign_in
+
+    call_help(floor.session, floor.batch, None, tap())
+    second, _token = enrol_station("Stół 2", "soap", manager)
+    set_expected_workers(second, [floor.worker.id], manager)
+    moved = finish_sign_in(second, floor.worker.id, floor.worker.code)
+    call, created = call_help(moved, None, None, tap())
+    assert created and call.station_id == second.id
+    calls = db_session.scalars(select(HelpCall).order_by(HelpCall.id)).all()
+    # The call at the first table is closed; the supervisor goes to the second one.
+    assert [(c.station_id, c.closed_at is None) for c in calls] == [
+        (floor.station.id, False), (second.id, True)]
+
+
+def test_a_revoked_station_can_send_nothing(floor, tablet, manager, db_session):
+    from sqlalchemy import func, select
+
+    from shopfloor.floor.models import HelpCall, StepEvent
+    from shopfloor.stations.services import revoke_station
+
+    page = text(tablet.get(f"/t/work/step/{screen_of(floor, 'count')}"))
+    token = csrf_from(page)
+    revoke_station(floor.station, manager, "Tablet zgubiony")
+    headers = {"X-CSRFToken": token}
+    count = tablet.client.post("/t/events", data=json.dumps({
+        "client_id": tap(), "kind": "count", "value": 1, "step_id": floor.steps["count"].id,
+        "batch_id": floor.batch.id}), content_type="application/json", headers=headers)
+    assert count.status_code == 403
+    assert tablet.client.post("/t/help", data=json.dumps({"client_id": tap()}),
+                              content_type="application/json",
+                              headers=headers).status_code == 403
+    assert tablet.client.get("/t/help.json").status_code == 403
+    assert db_session.scalar(select(func.count()).select_from(StepEvent)) == 0
+    assert db_session.scalar(select(func.count()).select_from(HelpCall)) == 0
+
+
+def test_an_error_on_the_tablet_is_an_easy_page_with_a_way_on(floor, tablet):
+    response = tablet.client.get("/t/work/step/99")
+    assert response.status_code == 404
+    page = text(response)
+    assert "Coś poszło nie tak." in page and 'href="/t/work"' in page
+    assert "site-header" not in page  # not the office's error page
