@@ -67,6 +67,19 @@ class Board:
     stations: list[StationRow]
 
 
+def _timer_wait_after(last: StepEvent | None) -> timedelta:
+    """How long the step after the worker's last Done asks them to wait, if it is a timer."""
+    if last is None or last.kind != "done" or last.instruction_step_id is None:
+        return timedelta(0)
+    done = db.session.get(InstructionStep, last.instruction_step_id)
+    following = db.session.scalar(select(InstructionStep).where(
+        InstructionStep.instruction_version_id == done.instruction_version_id,
+        InstructionStep.position == done.position + 1))
+    if following is None or following.kind != "timer":
+        return timedelta(0)
+    return timedelta(minutes=float((following.settings or {}).get("minutes") or 0))
+
+
 def build_board(now: datetime) -> Board:
     """Collect the board with a few queries (no per-row lookups beyond the signed-in)."""
     stations = db.session.scalars(select(Station).where(Station.revoked_at.is_(None))
@@ -85,8 +98,10 @@ def build_board(now: datetime) -> Board:
             row.batch = db.session.get(Batch, last.batch_id) if last.batch_id else None
             row.step = (db.session.get(InstructionStep, last.instruction_step_id)
                         if last.instruction_step_id else None)
-        # The silent alert: no tap for longer than this worker's coach allows.
+        # The silent alert: no tap for longer than this worker's coach allows (plus the
+        # wait of a timer step the worker went on to: waiting is doing that step).
         alert_after = timedelta(minutes=current_support(worker.id).idle_alert_minutes)
+        alert_after += _timer_wait_after(last)
         row.idle = now - (last.received_at if last else session.started_at) > alert_after
         rows[session.station_id].workers.append(row)
     calls = []

@@ -300,7 +300,28 @@ def publish_version(version: InstructionVersion, user) -> None:
     version.published_by = user.id if user else None
     write_audit(version, "status", user, from_status=VersionStatus.DRAFT,
                 to_status=VersionStatus.PUBLISHED)
+    _give_to_waiting_stations(version, user)
     commit([version])
+
+
+def _give_to_waiting_stations(version: InstructionVersion, user) -> None:
+    """A station already given a batch of this product that had no instruction yet gets
+    this one now, so its workers need not wait for the supervisor to give the work again.
+    Batches that follow a version keep it (a batch records what its workers followed)."""
+    from shopfloor.production.models import Batch
+    from shopfloor.stations.models import Station
+
+    product_id = version.instruction.product_id
+    if product_id is None:
+        return
+    waiting = db.session.scalars(
+        select(Batch).join(Station, Station.current_batch_id == Batch.id)
+        .where(Batch.product_id == product_id, Batch.instruction_version_id.is_(None),
+               Station.revoked_at.is_(None))).unique().all()
+    for batch in waiting:
+        batch.instruction_version_id = version.id
+        write_audit(batch, "edited", user, changes={
+            "instruction": (None, f"{version.instruction.title} v{version.number}")})
 
 
 def published_version(product_id: int) -> InstructionVersion | None:

@@ -548,3 +548,34 @@ def test_an_error_on_the_tablet_is_an_easy_page_with_a_way_on(floor, tablet):
     page = text(response)
     assert "Coś poszło nie tak." in page and 'href="/t/work"' in page
     assert "site-header" not in page  # not the office's error page
+
+
+def test_work_given_before_its_instruction_was_published_gets_it_when_published(
+        floor, tablet, manager, make_product, make_batch, db_session):
+    from shopfloor.instructions.services import (
+        StepData,
+        add_step,
+        create_instruction,
+        publish_version,
+        set_materials_and_tools,
+        set_step_photo,
+    )
+    from shopfloor.production.services import move_batch
+    from shopfloor.stations.services import assign_batch
+
+    product = make_product(line="soap", code="MYD-ROZ")
+    batch = make_batch(product=product, record={"recipe_version": "1"})
+    move_batch(batch, "released", manager)
+    move_batch(batch, "in_progress", manager)
+    assign_batch(floor.station, batch, manager)
+    assert "nie ma jeszcze kroków" in text(tablet.get("/t/work"))
+
+    instruction = create_instruction("Mydło różane", manager, product_id=product.id)
+    draft = instruction.versions[0]
+    set_materials_and_tools(draft, ["Baza"], ["Forma"], manager)
+    step = add_step(draft, StepData("do", "Weź formę.", "Forma"), manager)
+    set_step_photo(step, floor_photo(), manager)
+    publish_version(draft, manager)
+    db_session.refresh(batch)
+    assert batch.instruction_version_id == draft.id
+    assert 'href="/t/work/start"' in text(tablet.get("/t/work"))

@@ -66,3 +66,36 @@ def test_the_board_marks_a_worker_idle_after_their_own_alert_time(floor, manager
     set_support(floor.worker, SupportData(idle_reminder_minutes=2, idle_alert_minutes=5), manager)
     row = build_board(started + timedelta(minutes=8)).stations[0].workers[0]
     assert row.idle is True
+
+
+def test_waiting_for_a_timer_step_is_not_idle(floor, manager, db_session):
+    """After Done on the step before a 30-minute setting time, 20 quiet minutes are fine."""
+    import uuid
+
+    from shopfloor.floor.board import build_board
+    from shopfloor.floor.services import record_step_event
+    from shopfloor.instructions.services import (
+        StepData,
+        add_step,
+        move_step,
+        new_draft,
+        publish_version,
+        set_step_photo,
+    )
+    from tests.conftest import floor_photo
+
+    draft = new_draft(floor.instruction, manager)
+    timer = add_step(draft, StepData("timer", "Poczekaj. Mydło stygnie.", "Forma",
+                                     settings={"minutes": 30}), manager)
+    set_step_photo(timer, floor_photo(), manager)
+    move_step(timer, 2, manager)
+    publish_version(draft, manager)
+    floor.batch.instruction_version_id = draft.id
+    db_session.commit()
+    first = draft.steps[0]
+    done = record_step_event(floor.session, floor.batch, first, "done", str(uuid.uuid4()),
+                             now=floor.session.started_at).event
+    row = build_board(done.received_at + timedelta(minutes=20)).stations[0].workers[0]
+    assert row.idle is False
+    row = build_board(done.received_at + timedelta(minutes=45)).stations[0].workers[0]
+    assert row.idle is True
