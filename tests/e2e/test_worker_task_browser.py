@@ -252,3 +252,46 @@ def test_a_gentle_reminder_comes_after_the_idle_time_and_a_tap_clears_it(
     tab.get_by_role("button", name="Posłuchaj").click()
     assert reminder.is_hidden()
     context.close()
+
+
+def test_the_other_worker_screens_pass_axe_too(chromium, live_server, floor, manager,
+                                               output_dir):
+    """The picture grid, the refusal after a wrong pick, "no work now", the tablet's error
+    page and the "ask your supervisor" page of a browser that is no station."""
+    from shopfloor.stations.services import assign_batch, set_expected_workers
+    from shopfloor.workers.services import WorkerData, save_worker, set_worker_photo
+
+    ola = save_worker(WorkerData(first_name="Ola", sign_in_method="picture"), manager)
+    for worker in (ola, *(save_worker(WorkerData(first_name=n), manager)
+                          for n in ("Bartek", "Ewa", "Jan"))):
+        set_worker_photo(worker, floor_photo(), manager)
+    set_expected_workers(floor.station, [floor.worker.id, ola.id], manager)
+    assign_batch(floor.station, None, manager)
+
+    checks = ScreenChecks(output_dir, "portrait-more")
+    context = tablet_context(chromium, live_server, floor.token, TABLET_SIZES["portrait"])
+    tab = context.new_page()
+    tab.goto(f"/t/sign-in/{ola.id}")
+    checks(tab, "picture-grid")
+    wrong = tab.locator("button.picture-choice").all()
+    own = f"/t/media/workers/{ola.photo}"
+    next(b for b in wrong if b.locator("img").get_attribute("src") != own).click()
+    tab.wait_for_url(f"**/t/sign-in/{ola.id}")
+    assert "To nie jest twoje zdjęcie" in tab.locator("[role=alert]").inner_text()
+    checks(tab, "picture-wrong")
+    tab.locator(f'button.picture-choice img[src="{own}"]').click()
+    tab.wait_for_url("**/t/work")
+    assert "Teraz nie ma pracy" in tab.locator("main").inner_text()
+    checks(tab, "no-work")
+    assert tab.goto("/t/media/workers/missing.jpg").status == 404
+    assert worker_axe_violations(tab) == []
+    assert tab.get_by_role("link", name="Dalej").is_visible()
+    context.close()
+
+    stranger = chromium.new_context(base_url=live_server, locale="pl-PL",
+                                    viewport={"width": 800, "height": 1280})
+    tab = stranger.new_page()
+    tab.goto("/t/")
+    assert "Zapytaj opiekuna" in tab.locator("main").inner_text()
+    assert worker_axe_violations(tab) == []
+    stranger.close()
