@@ -222,3 +222,15 @@ def audio_path(area: str, name: str) -> Path | None:
     """The stored sound clip for a name save_audio gave out, or None (never outside the
     folder)."""
     return _stored_path(area, name, ".wav")
+
+
+def send_upload(path: Path | None, mimetype: str):
+    """Answer with a stored upload, cached for a week: a stored name never gets new content
+    (a new photo or clip gets a new name). 404 when there is no such file."""
+    from flask import abort, send_file
+
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype=mimetype, max_age=7 * 86400, conditional=True)
+    response.headers["Cache-Control"] = "private, max-age=604800, immutable"
+    return response

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from shopfloor.forms_support import attach_error, form_status
 from shopfloor.instructions import services
 from shopfloor.instructions.forms import InstructionForm, MaterialsForm, StepForm
 from shopfloor.instructions.models import Instruction, InstructionStep, InstructionVersion
-from shopfloor.uploads import audio_path, photo_path
+from shopfloor.uploads import audio_path, photo_path, send_upload
 
 bp = Blueprint("instructions", __name__, url_prefix="/instructions")
 
@@ -214,24 +214,14 @@ def new_draft(instruction_id: int):
 @require_role(*STAFF)
 def photo(name: str):
     """A step photo (stored outside static/, cached: a published photo never changes)."""
-    path = photo_path(services.PHOTO_AREA, name)
-    if path is None:
-        abort(404)
-    response = send_file(path, mimetype="image/jpeg", max_age=7 * 86400, conditional=True)
-    response.headers["Cache-Control"] = "private, max-age=604800, immutable"
-    return response
+    return send_upload(photo_path(services.PHOTO_AREA, name), "image/jpeg")
 
 
 @bp.get("/audio/<name>")
 @require_role(*STAFF)
 def audio(name: str):
     """A step's recorded sound clip (stored outside static/, cached like the photos)."""
-    path = audio_path(services.AUDIO_AREA, name)
-    if path is None:
-        abort(404)
-    response = send_file(path, mimetype="audio/wav", max_age=7 * 86400, conditional=True)
-    response.headers["Cache-Control"] = "private, max-age=604800, immutable"
-    return response
+    return send_upload(audio_path(services.AUDIO_AREA, name), "audio/wav")
 
 
 @bp.get("/versions/<int:version_id>/preview/<int:number>")

@@ -9,9 +9,6 @@ counter without reloads, the keypad, the timer, scanning, the help state and the
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import random
 import uuid
 
 from flask import (
@@ -23,7 +20,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -33,7 +29,6 @@ from shopfloor.auth.access import STATION, require_role
 from shopfloor.errors import DomainError
 from shopfloor.extensions import db
 from shopfloor.floor import services as floor
-from shopfloor.floor.models import EventKind
 from shopfloor.forms_support import safe_next
 from shopfloor.instructions.models import InstructionStep, StepKind
 from shopfloor.production.models import Batch
@@ -42,9 +37,17 @@ from shopfloor.stations import services as stations
 from shopfloor.stations import signin
 from shopfloor.tablet import screens
 from shopfloor.tablet.access import forget_worker, remember_worker
-from shopfloor.tablet.services import Work, help_state, round_count, step_bounds, work_for
-from shopfloor.timeutil import local_today
-from shopfloor.uploads import audio_path, photo_path
+from shopfloor.tablet.services import (
+    Work,
+    answer_screen,
+    grid_rng,
+    help_state,
+    page_is_current,
+    round_count,
+    step_bounds,
+    work_for,
+)
+from shopfloor.uploads import audio_path, photo_path, send_upload
 from shopfloor.workers.models import Worker
 
 bp = Blueprint("tablet", __name__, url_prefix="/t")
@@ -87,14 +90,9 @@ def home():
     return _render("home.html", workers=stations.expected_workers(g.station))
 
 
-def _grid_rng(worker: Worker) -> random.Random:
-    """The same picture grid for a worker all day: reloading the page to see which photo
-    is always there would otherwise give the answer away."""
-    key = current_app.config["SECRET_KEY"]
-    key = key.encode() if isinstance(key, str) else key
-    seed = hmac.new(key, f"grid:{worker.id}:{local_today().isoformat()}".encode(),
-                    hashlib.sha256).hexdigest()
-    return random.Random(seed)
+def _challenge(worker: Worker):
+    return signin.start_sign_in(g.station, worker.id,
+                                rng=grid_rng(worker, current_app.config["SECRET_KEY"]))
 
 
 def _expected_worker(worker_id: int) -> Worker:
@@ -110,7 +108,7 @@ def sign_in(worker_id: int):
     """The second step of signing in: scan the badge, or pick the own photo."""
     worker = _expected_worker(worker_id)
     try:
-        challenge = signin.start_sign_in(g.station, worker.id, rng=_grid_rng(worker))
+        challenge = _challenge(worker)
     except signin.WorkerSignInRefused as exc:
         return _render("sign_in.html", 422, worker=worker, challenge=None,
                        message=exc.message, locked=exc.locked)
@@ -130,7 +128,7 @@ def sign_in_answer(worker_id: int):
         grid = []
         if not exc.locked:
             try:
-                challenge = signin.start_sign_in(g.station, worker.id, rng=_grid_rng(worker))
+                challenge = _challenge(worker)
                 grid = [db.session.get(Worker, i) for i in challenge.grid]
             except signin.WorkerSignInRefused:
                 challenge = None
@@ -217,92 +215,26 @@ def _next_url(work: Work, number: int) -> str:
     return url_for("tablet.end")
 
 
-def _page_is_current(work: Work, number: int, form) -> bool:
-    """Whether the page the tap came from still shows this batch and these steps: after
-    the supervisor gives the station other work (or the worker's step size changes) an open
-    page must not record into the new batch or onto other steps."""
-    screen = work.screen(number)
-    if work.batch is None or screen is None:
-        return False
-    shown = ",".join(str(s.id) for s in work.steps_on(screen))
-    return form.get("batch_id") == str(work.batch.id) and form.get("step_ids") == shown
-
-
-# Steps a plain Done may finish; the others need their answer (a photo, a number, a scan).
-DONE_KINDS = frozenset({StepKind.DO, StepKind.COUNT, StepKind.TIMER})
-
-
-def _done_allowed(work: Work, steps: list[InstructionStep]) -> bool:
-    """A check step is finished by Done only after the worker chose the bad photo (the
-    piece is put aside); measuring and scanning steps never by Done alone."""
-    for step in steps:
-        if step.kind in DONE_KINDS:
-            continue
-        if step.kind != StepKind.CHECK:
-            return False
-        answers = floor.step_events(work.batch.id, step.id, work.worker.id)
-        last_check = next((e for e in reversed(answers) if e.kind == EventKind.CHECK), None)
-        if last_check is None or last_check.text != "bad":
-            return False
-    return True
-
-
-def _derived(client_id: str, suffix: str) -> str:
-    """The id of a second event one tap makes (the Done after a good check): the same on
-    every resend of that tap."""
-    return str(uuid.uuid5(uuid.UUID(floor.canonical_tap_id(client_id)), suffix))
-
-
-def _record(work: Work, step: InstructionStep, kind: str, client_id: str, **values):
-    return floor.record_step_event(work.session, work.batch, step, kind, client_id, **values)
-
-
 @bp.post("/work/step/<int:number>")
 @require_role(STATION)
 def step_answer(number: int):
     """A tap that ends a screen: Done, a good or bad photo, a measured number, a scan."""
     work = _signed_in_work()
-    if not _page_is_current(work, number, request.form):
+    if not page_is_current(work, number, request.form.get("batch_id"),
+                           request.form.get("step_ids")):
         return redirect(url_for("tablet.work"))
     context = _screen_context(work, number)
-    step, action = context["step"], request.form.get("action", "done")
-    client_id = request.form.get("client_id", "")
     try:
-        if action == "done" and not _done_allowed(work, context["steps"]):
-            raise DomainError(floor.MSG_BAD_TAP, field="action")
-        if action == "done":
-            for one in context["steps"]:
-                # One Done confirms a whole group: one event per step, each resend-safe.
-                tap = _derived(client_id, str(one.id)) if len(context["steps"]) > 1 \
-                    else client_id
-                _record(work, one, EventKind.DONE, tap)
-            return redirect(_next_url(work, number))
-        if action.startswith("check:"):
-            result = _record(work, step, EventKind.CHECK, client_id,
-                             text=action.removeprefix("check:"))
-            if result.event.text == "good":
-                _record(work, step, EventKind.DONE, _derived(client_id, "done"))
-                return redirect(_next_url(work, number))
-            return _render("step.html", **context, outcome="bad")
-        if action == "measure":
-            result = _record(work, step, EventKind.MEASURE, client_id,
-                             value=request.form.get("value"))
-            if result.in_range is False:
-                return _render("step.html", 422, **context, outcome="out_of_range",
-                               measured=result.event.value)
-            _record(work, step, EventKind.DONE, _derived(client_id, "done"))
-            return redirect(_next_url(work, number))
-        if action == "scan":
-            result = _record(work, step, EventKind.SCAN, client_id,
-                             text=request.form.get("answer"))
-            if result.matched is False:
-                return _render("step.html", 422, **context, outcome="wrong_label")
-            _record(work, step, EventKind.DONE, _derived(client_id, "done"))
-            return redirect(_next_url(work, number))
+        outcome = answer_screen(work, context["steps"], request.form.get("action", ""),
+                                request.form.get("client_id", ""),
+                                value=request.form.get("value"),
+                                answer=request.form.get("answer"))
     except DomainError as exc:
-        return _render("step.html", 422, **context, error=exc.message,
-                       error_field=exc.field)
-    abort(400)
+        return _render("step.html", 422, **context, error=exc.message)
+    if outcome.done:
+        return redirect(_next_url(work, number))
+    return _render("step.html", 200 if outcome.kind == "bad" else 422, **context,
+                   outcome=outcome.kind, measured=outcome.measured)
 
 
 @bp.post("/events")
@@ -409,14 +341,8 @@ def media(area: str, name: str):
     if area not in MEDIA_AREAS:
         abort(404)
     if name.endswith(".wav"):
-        path, mimetype = audio_path(area, name), "audio/wav"
-    else:
-        path, mimetype = photo_path(area, name), "image/jpeg"
-    if path is None:
-        abort(404)
-    response = send_file(path, mimetype=mimetype, max_age=7 * 86400, conditional=True)
-    response.headers["Cache-Control"] = "private, max-age=604800, immutable"
-    return response
+        return send_upload(audio_path(area, name), "audio/wav")
+    return send_upload(photo_path(area, name), "image/jpeg")
 
 
 @bp.post("/frame")
