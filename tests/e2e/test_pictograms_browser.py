@@ -14,8 +14,7 @@ def test_the_about_page_passes_axe_without_signing_in(page):
     page.goto("/sign-in")
     page.locator('footer a[href="/about"]').click()
     page.wait_for_url("**/about")
-    assert page.get_by_role("link", name="OpenMoji").get_attribute("href") == \
-        "https://openmoji.org/"
+    assert "OpenMoji (openmoji.org)" in page.locator("main").inner_text()
     assert axe_violations(page) == []
 
 
