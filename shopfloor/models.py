@@ -11,8 +11,10 @@ from shopfloor.instructions.models import (  # noqa: F401
     InstructionVersion,
 )
 from shopfloor.materials.models import MaterialLot  # noqa: F401
+from shopfloor.notifications.models import Notification, OutboxEmail  # noqa: F401
 from shopfloor.orders.models import Order, OrderLine  # noqa: F401
 from shopfloor.partners.models import Partner, PartnerContact, PartnerLine  # noqa: F401
+from shopfloor.planning.models import LineForecast, PlanAssignment  # noqa: F401
 from shopfloor.production.models import (  # noqa: F401
     Batch,
     BatchAllocation,
@@ -20,6 +22,7 @@ from shopfloor.production.models import (  # noqa: F401
     Consumption,
 )
 from shopfloor.scanning.models import ScanEvent  # noqa: F401
+from shopfloor.scheduling.models import JobRun, SchedulerLease  # noqa: F401
 from shopfloor.shipping.models import DocumentCounter, Shipment, ShipmentLine  # noqa: F401
 from shopfloor.stations.models import (  # noqa: F401
     Station,
@@ -27,4 +30,11 @@ from shopfloor.stations.models import (  # noqa: F401
     WorkerSession,
     WorkerSignInAttempt,
 )
-from shopfloor.workers.models import Worker  # noqa: F401, E402
+from shopfloor.workers.models import (  # noqa: F401
+    Absence,
+    SupportProfile,
+    TrainingRecord,
+    Worker,
+    WorkerAvailability,
+    WorkerSkill,
+)

@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from shopfloor.migrations.env_support import include_object
+
 config = context.config
 if config.config_file_name is not None and not logging.getLogger().handlers:
     fileConfig(config.config_file_name)
@@ -33,7 +35,8 @@ def render_item(type_, obj, autogen_context):
 def run_migrations_offline():
     url = get_engine().url.render_as_string(hide_password=False).replace("%", "%%")
     context.configure(url=url, target_metadata=get_metadata(), literal_binds=True,
-                      render_as_batch=True, compare_type=True, render_item=render_item)
+                      render_as_batch=True, compare_type=True, render_item=render_item,
+                      include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -49,6 +52,7 @@ def run_migrations_online():
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_object", include_object)
 
     connectable = get_engine()
     with connectable.connect() as connection:

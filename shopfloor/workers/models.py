@@ -7,13 +7,14 @@ working-time rule is kept as the rule value (8/40 or 7/35) and shown to the mana
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopfloor.database import UTCDateTime, one_of, utcnow
 from shopfloor.extensions import db
+from shopfloor.lines import LINE_CODES
 
 
 class SignInMethod(enum.StrEnum):
@@ -47,6 +48,9 @@ class Worker(db.Model):
     working_time_rule: Mapped[str] = mapped_column(String(5),
                                                    default=WorkingTimeRule.STANDARD.value)
     skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Night work and overtime are refused unless the worker asked for them and the
+    # occupational doctor agreed on this date (Rehabilitation Act art. 16).
+    night_overtime_consent_on: Mapped[date | None]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
@@ -79,3 +83,99 @@ class SupportProfile(db.Model):
     idle_alert_minutes: Mapped[int] = mapped_column(default=10)
     set_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+
+class SkillLevel(enum.StrEnum):
+    """How far a worker has come in a process (the skills matrix)."""
+
+    LEARNING = "learning"
+    WITH_HELP = "with_help"
+    INDEPENDENT = "independent"
+    CAN_TEACH = "can_teach"
+
+
+class AbsenceKind(enum.StrEnum):
+    """Why a worker is away (the reason stays this general: no health details)."""
+
+    LEAVE = "leave"
+    THERAPY = "therapy"
+    TRANSPORT = "transport"
+    OTHER = "other"
+
+
+class WorkerAvailability(db.Model):
+    """When a worker can work on one weekday (0 Monday ... 6 Sunday), in local time."""
+
+    __tablename__ = "worker_availability"
+    __table_args__ = (
+        UniqueConstraint("worker_id", "weekday", name="uq_worker_availability_day"),
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        CheckConstraint("starts_at < ends_at", name="order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id", ondelete="CASCADE"))
+    weekday: Mapped[int]
+    starts_at: Mapped[time]
+    ends_at: Mapped[time]
+
+
+class Absence(db.Model):
+    """Days a worker is away, both ends included."""
+
+    __tablename__ = "worker_absence"
+    __table_args__ = (
+        one_of("kind", AbsenceKind),
+        CheckConstraint("starts_on <= ends_on", name="order"),
+        Index("ix_worker_absence_worker_days", "worker_id", "starts_on", "ends_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id", ondelete="CASCADE"))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    kind: Mapped[str] = mapped_column(String(12))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class WorkerSkill(db.Model):
+    """One cell of the skills matrix: a worker's level in a process (a production line)."""
+
+    __tablename__ = "worker_skill"
+    __table_args__ = (
+        UniqueConstraint("worker_id", "process", name="uq_worker_skill_process"),
+        one_of("level", SkillLevel),
+        one_of("process", LINE_CODES),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id", ondelete="CASCADE"))
+    process: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str] = mapped_column(String(12))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class TrainingRecord(db.Model):
+    """A training a worker had: in which process, when, by whom (possibly a partner firm's
+    employee), and the level reached."""
+
+    __tablename__ = "worker_training"
+    __table_args__ = (
+        one_of("level", SkillLevel),
+        one_of("process", LINE_CODES),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id", ondelete="CASCADE"),
+                                           index=True)
+    process: Mapped[str] = mapped_column(String(20))
+    trained_on: Mapped[date]
+    trainer: Mapped[str] = mapped_column(String(120))
+    trainer_organisation: Mapped[str] = mapped_column(String(200), default="")
+    level: Mapped[str] = mapped_column(String(12))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

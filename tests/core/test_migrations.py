@@ -14,8 +14,11 @@ from tests.conftest import app_config
 
 
 def schema_differences(engine) -> list:
+    from shopfloor.migrations.env_support import include_object
+
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True, "include_object": include_object})
         return compare_metadata(context, db.metadata)
 
 

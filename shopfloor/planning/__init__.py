@@ -1,0 +1,1 @@
+"""Capacity planning: forecasts of order completion, and the daily plan."""

@@ -1,0 +1,1 @@
+"""The scheduler process: jobs, their runs, and the single-runner lock."""
