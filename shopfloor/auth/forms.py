@@ -64,6 +64,9 @@ class StaffForm(FlaskForm):
                                                         Length(max=64)],
                            render_kw={"autocapitalize": "none", "spellcheck": "false"})
     display_name = StringField(_l("Full name"), validators=[Length(max=120)])
+    email = StringField(_l("E-mail for alerts"), validators=[Length(max=254)],
+                        render_kw={"autocomplete": "email", "inputmode": "email",
+                                   "spellcheck": "false"})
     role = SelectField(_l("Role"), choices=role_choices)
     active = BooleanField(_l("Account enabled"), default=True)
     password = PasswordField(_l("Password"), render_kw={"autocomplete": "new-password"})

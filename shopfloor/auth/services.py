@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -132,8 +133,21 @@ def check_password_rules(password: str, username: str) -> None:
         raise DomainError(_l("The password must not be the user name."), field="password")
 
 
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def clean_email(email: str | None) -> str | None:
+    """An e-mail address as stored (None when left empty); refused when it cannot be one."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    if len(email) > 254 or not EMAIL_RE.match(email):
+        raise DomainError(_l("This does not look like an e-mail address."), field="email")
+    return email
+
+
 def create_user(username: str, password: str, role: str, display_name: str = "",
-                language: str | None = None) -> User:
+                language: str | None = None, email: str | None = None) -> User:
     """Create a staff account with a hashed password."""
     key = normalize_username(username)
     if not key or len(key) > 64 or not all(c.isalnum() or c in "._-" for c in key):
@@ -147,7 +161,8 @@ def create_user(username: str, password: str, role: str, display_name: str = "",
         raise DomainError(_l("This user name is taken."), field="username")
     check_password_rules(password, key)
     user = User(username=key, display_name=display_name.strip() or key,
-                password_hash=generate_password_hash(password), role=role, language=language)
+                password_hash=generate_password_hash(password), role=role, language=language,
+                email=clean_email(email))
     db.session.add(user)
     db.session.commit()
     return user
@@ -172,7 +187,7 @@ def set_language(user: User, language: str | None) -> None:
 
 
 def update_user(user: User, *, display_name: str, role: str, active: bool,
-                acting_user: User, new_password: str = "",
+                acting_user: User, new_password: str = "", email: str | None = None,
                 expected_version: int | str | None = None) -> None:
     """A manager edits a staff account; disabling it or setting a password ends its sessions.
 
@@ -193,6 +208,7 @@ def update_user(user: User, *, display_name: str, role: str, active: bool,
         user.password_hash = generate_password_hash(new_password)
     if new_password or (user.active and not active):
         user.session_generation += 1
+    user.email = clean_email(email)
     user.display_name = display_name.strip() or user.username
     user.role = role
     user.active = active

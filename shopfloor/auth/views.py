@@ -96,7 +96,8 @@ def staff_new():
     if form.validate_on_submit():
         try:
             user = services.create_user(form.username.data, form.password.data or "",
-                                        form.role.data, form.display_name.data or "")
+                                        form.role.data, form.display_name.data or "",
+                                        email=form.email.data)
         except DomainError as exc:
             getattr(form, exc.field).errors.append(str(exc.message))
         else:
@@ -120,6 +121,7 @@ def staff_edit(user_id: int):
                                  role=form.role.data, active=form.active.data,
                                  acting_user=current_user._get_current_object(),
                                  new_password=form.password.data or "",
+                                 email=form.email.data,
                                  expected_version=form.version.data)
         except DomainError as exc:
             if exc.field and hasattr(form, exc.field):

@@ -105,3 +105,21 @@ def test_a_wrong_current_password_is_shown_next_to_that_field(signed_in):
     assert response.status_code == 422
     assert 'id="current_password-error">Obecne hasło jest nieprawidłowe.' in response.get_data(
         as_text=True)
+
+
+def test_a_manager_sets_a_staff_email_for_alerts_and_a_wrong_one_is_refused(signed_in,
+                                                                          make_user,
+                                                                          db_session):
+    from shopfloor.auth.models import User
+
+    client = signed_in("manager")
+    ola = make_user("ola", role="supervisor")
+    url = f"/staff/{ola.id}"
+    data = {"display_name": "Ola", "role": "supervisor", "active": "y",
+            "version": str(ola.version)}
+    wrong = client.submit(url, {**data, "email": "ola at example"}, page=url)
+    assert wrong.status_code == 422
+    assert "To nie wygląda na adres e-mail." in wrong.get_data(as_text=True)
+    assert client.submit(url, {**data, "email": " ola@example.org "}, page=url).status_code == 302
+    db_session.expire_all()
+    assert db_session.get(User, ola.id).email == "ola@example.org"
