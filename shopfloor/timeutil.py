@@ -14,3 +14,11 @@ def local_today() -> date:
     """Today's date in the configured time zone (a Warsaw evening is still today)."""
     zone = ZoneInfo(current_app.config["SHOPFLOOR"]["time_zone"])
     return utcnow().astimezone(zone).date()
+
+
+def weekday_name(weekday: int) -> str:
+    """The name of a weekday (0 Monday ... 6 Sunday) in the current interface language."""
+    from babel.dates import get_day_names
+    from flask_babel import get_locale
+
+    return get_day_names("wide", locale=get_locale() or "en")[weekday]

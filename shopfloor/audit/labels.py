@@ -20,6 +20,8 @@ FIELD_LABELS = {
     "workers": _l("Workers"),
     "sign_in_lock": _l("Sign-in lock"),
     "batch": _l("Batch"),
+    "skills": _l("Can work on"),
+    "night_overtime_consent_on": _l("Doctor's consent date"),
 }
 
 
@@ -27,4 +29,32 @@ def field_label(name: str) -> str:
     """The label of an audited field; batch-record keys keep their key after the dot."""
     if name.startswith("record."):
         return f"{_l('Batch record')}: {name.removeprefix('record.')}"
+    prefix, _dot, key = name.partition(".")
+    if prefix in _KEYED_LABELS and key:
+        return f"{_KEYED_LABELS[prefix]}: {_key_name(prefix, key)}"
     return str(FIELD_LABELS.get(name, name))
+
+
+# Worker records audit availability, absences, skills and training one key at a time:
+# "availability.0" is Monday, "skill.soap" the soap line, "absence.leave" a leave.
+_KEYED_LABELS = {
+    "availability": _l("Availability"),
+    "absence": _l("Absence"),
+    "skill": _l("Skill"),
+    "training": _l("Training"),
+}
+
+
+def _key_name(prefix: str, key: str) -> str:
+    # Imported here: the audit package must not import the areas at start-up.
+    if prefix == "availability" and key.isdigit():
+        from shopfloor.timeutil import weekday_name
+
+        return weekday_name(int(key))
+    if prefix == "absence":
+        from shopfloor.workers.services import ABSENCE_KIND_NAMES
+
+        return str(ABSENCE_KIND_NAMES.get(key, key))
+    from shopfloor.lines import line_name
+
+    return line_name(key)

@@ -66,11 +66,13 @@ def _form_page(worker: Worker | None):
 
 
 def _render_form(worker: Worker | None, form: WorkerForm, status: int,
-                 support_form: SupportForm | None = None):
+                 support_form: SupportForm | None = None, **capacity_forms):
     is_manager = current_user.role == Role.MANAGER
     entries = history(worker) if worker is not None else []
     if not is_manager:
-        entries = [_without_rule(entry) for entry in entries]
+        # An edit that only touched manager-only fields is left out altogether.
+        entries = [entry for entry in map(_without_rule, entries)
+                   if entry.action != "edited" or entry.changes]
     if worker is not None and support_form is None:
         support_form = SupportForm(formdata=None,
                                    **vars(current_support(worker.id)))
@@ -78,7 +80,15 @@ def _render_form(worker: Worker | None, form: WorkerForm, status: int,
         "workers/form.html", form=form, worker=worker, entries=entries,
         support_form=support_form,
         support_history=support_history(worker) if worker is not None else [],
-        users=_user_names()), status
+        users=_user_names(), **capacity_context(worker, **capacity_forms)), status
+
+
+def worker_page(worker: Worker, status: int, **capacity_forms):
+    """The worker page re-shown after a capacity section's form (see capacity_views)."""
+    worker_form = WorkerForm(formdata=None, obj=worker)
+    if current_user.role != Role.MANAGER:
+        del worker_form.working_time_rule
+    return _render_form(worker, worker_form, status, **capacity_forms)
 
 
 def _user_names() -> dict[int, str]:
@@ -87,13 +97,17 @@ def _user_names() -> dict[int, str]:
     return {u.id: u.display_name for u in db.session.scalars(select(User))}
 
 
+# Changes that hint at health (shared/domain.md §5): the manager's to see.
+_MANAGER_ONLY_CHANGES = frozenset({"working_time_rule", "night_overtime_consent_on"})
+
+
 def _without_rule(entry):
-    """A history entry as a supervisor may see it: without the working-time rule, which
-    hints at health (shared/domain.md §5)."""
-    if entry.changes and "working_time_rule" in entry.changes:
+    """A history entry as a supervisor may see it: without the working-time rule or the
+    doctor's consent date, which hint at health (shared/domain.md §5)."""
+    if entry.changes and _MANAGER_ONLY_CHANGES & set(entry.changes):
         from types import SimpleNamespace
 
-        changes = {k: v for k, v in entry.changes.items() if k != "working_time_rule"}
+        changes = {k: v for k, v in entry.changes.items() if k not in _MANAGER_ONLY_CHANGES}
         return SimpleNamespace(**{c: getattr(entry, c) for c in (
             "at", "actor_name", "action", "from_status", "to_status", "reason")},
             changes=changes)
@@ -153,3 +167,7 @@ def worker_support(worker_id: int):
     if current_user.role != Role.MANAGER:
         del worker_form.working_time_rule
     return _render_form(worker, worker_form, form_status(form, status), support_form=form)
+
+
+# Registers the capacity sections' routes on ``bp``; imported last because it uses the above.
+from shopfloor.workers.capacity_views import capacity_context  # noqa: E402
