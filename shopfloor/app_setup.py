@@ -119,10 +119,12 @@ def _blueprints() -> list:
     from shopfloor.instructions.views import bp as instructions
     from shopfloor.labels.views import bp as labels
     from shopfloor.materials.views import bp as materials
+    from shopfloor.notifications.views import bp as notifications
     from shopfloor.orders.views import bp as orders
     from shopfloor.partners.views import bp as partners
     from shopfloor.production.views import bp as production
     from shopfloor.scanning.views import bp as scanning
+    from shopfloor.scheduling.views import bp as scheduling
     from shopfloor.shipping.views import bp as shipping
     from shopfloor.stations.views import bp as stations
     from shopfloor.tablet.views import bp as tablet
@@ -130,7 +132,8 @@ def _blueprints() -> list:
     from shopfloor.workers.views import bp as workers
 
     return [core, public, auth, scanning, orders, production, materials, shipping, traceability,
-            partners, catalog, labels, workers, instructions, stations, floor, tablet]
+            partners, catalog, labels, workers, instructions, stations, floor, tablet,
+            scheduling, notifications]
 
 
 def _unauthorized():

@@ -1,4 +1,5 @@
-"""The ``shopfloor`` command: init, serve, create-user, demo-data (plus Flask's own)."""
+"""The ``shopfloor`` command: init, serve, create-user, demo-data, labels, run-job, scheduler
+(plus Flask's own)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,10 @@ def serve_command(host: str, port: int, threads: int) -> None:
     if problem:
         raise click.ClickException(problem)
     app = current_app._get_current_object()
+    from shopfloor.scheduling.process import start_in_background
+
+    if start_in_background(app) is not None:  # scheduler.in_process: a one-process demo
+        click.echo("The scheduled jobs run inside this server too (scheduler.in_process).")
     click.echo(f"Shopfloor is running on http://{host}:{port}/ (Ctrl+C stops it)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="Shopfloor",
                    clear_untrusted_proxy_headers=True)
@@ -130,10 +135,67 @@ def labels_command(kind: str, codes: tuple[str, ...], fmt: str, grid: str, dpi: 
     click.echo(f"Wrote {out} ({len(body)} bytes).")
 
 
+@click.command("run-job")
+@click.argument("name")
+@with_appcontext
+def run_job_command(name: str) -> None:
+    """Run the scheduled job NAME now and print its summary (exit status 1 when it fails)."""
+    from shopfloor.errors import DomainError
+    from shopfloor.scheduling.jobs import run_job
+    from shopfloor.scheduling.models import RunOutcome
+
+    try:
+        run = run_job(name, runner="cli")
+    except DomainError as exc:  # an unknown name: say which ones exist
+        click.echo(str(exc.message), err=True)
+        raise click.exceptions.Exit(2) from exc
+    if run.outcome != RunOutcome.OK:
+        click.echo(f"Job {name} failed (run {run.id}):\n{run.error}", err=True)
+        raise click.exceptions.Exit(1)
+    click.echo(run.summary)
+
+
+@click.command("scheduler")
+@click.option("--heartbeat", type=click.IntRange(1, 3600), default=None, hidden=True,
+              help="Also run a 'heartbeat' job every SECONDS (tests, deployment checks).")
+@with_appcontext
+def scheduler_command(heartbeat: int | None) -> None:
+    """Run the scheduled jobs until stopped (Ctrl+C or SIGTERM).
+
+    Start it beside the web server. However many are started, only one runs the jobs;
+    the others wait on standby and take over when it stops.
+    """
+    import logging
+
+    from shopfloor.database import schema_problem
+    from shopfloor.scheduling.jobs import heartbeat_job
+    from shopfloor.scheduling.process import serve_in_foreground
+
+    if not current_app.config["SHOPFLOOR"]["scheduler.enabled"]:
+        click.echo("The scheduler is turned off (scheduler.enabled = false): nothing to run.")
+        return
+    problem = schema_problem()
+    if problem:
+        raise click.ClickException(problem)
+    # The scheduler's own log (standby, lease, each run) goes to stderr; APScheduler's
+    # per-run chatter is left out, its warnings (missed runs) are kept.
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    scheduler_log = logging.getLogger("shopfloor.scheduler")
+    scheduler_log.addHandler(handler)
+    scheduler_log.setLevel(logging.INFO)
+    scheduler_log.propagate = False
+    logging.getLogger("apscheduler").addHandler(handler)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    extra = {"heartbeat": heartbeat_job(heartbeat)} if heartbeat else None
+    click.echo(f"Shopfloor scheduler on {_safe_url()} (Ctrl+C stops it)")
+    serve_in_foreground(current_app._get_current_object(), extra_jobs=extra)
+
+
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app, so `flask --app shopfloor` offers them too."""
     for command in (init_command, serve_command, create_user_command, demo_data_command,
-                    labels_command):
+                    labels_command, run_job_command, scheduler_command):
         app.cli.add_command(command)
 
 

@@ -75,10 +75,36 @@ SETTINGS: tuple[Setting, ...] = (
             choices=("starttls", "ssl", "none")),
     Setting("smtp.sender", str, "shopfloor@localhost", "From address of outgoing e-mail."),
     Setting("smtp.timeout_seconds", int, 10, "How long to wait for the SMTP server."),
+    Setting("smtp.max_attempts", int, 10,
+            "Attempts to send one e-mail before it is marked failed (retried after 1, 5, 15, "
+            "60, then every 240 minutes)."),
     Setting("scheduler.enabled", bool, True,
             "Whether `shopfloor scheduler` runs the periodic jobs."),
     Setting("scheduler.deadline_check_minutes", int, 15,
             "How often the deadline watch runs, in minutes."),
+    Setting("scheduler.in_process", bool, False,
+            "Run the jobs inside `shopfloor serve` too (a one-process demo; production runs "
+            "`shopfloor scheduler` beside the web server instead)."),
+    Setting("scheduler.misfire_grace_seconds", int, 300,
+            "A run missed (scheduler down or busy) is still made up within this many seconds."),
+    Setting("scheduler.morning_digest_hour", int, 7,
+            "Hour of the day (local time, 0 to 23) the managers' morning summary is sent."),
+    Setting("scheduler.help_escalation_minutes", int, 5,
+            "Minutes a help call may wait unanswered before all supervisors and managers "
+            "are told."),
+    Setting("scheduler.lease_seconds", int, 30,
+            "How often the running scheduler renews its lease, in seconds; a stopped "
+            "scheduler's lease expires after three times this."),
+    Setting("working_time.night_starts", str, "22:00",
+            "Start of the night period (8 hours between 21:00 and 07:00, Labour Code)."),
+    Setting("working_time.night_ends", str, "06:00", "End of the night period."),
+    Setting("working_time.extra_break_minutes", int, 15,
+            "The extra break every worker gets (Rehabilitation Act art. 17), in minutes."),
+    Setting("planning.horizon_days", int, 90,
+            "How many days ahead the order forecast loads work onto the workers' time."),
+    Setting("planning.at_risk_days", int, 2,
+            "An order line is at risk when fewer working days than this are left between its "
+            "projected completion and its due date."),
     Setting("uploads.max_bytes", int, 10 * 1024 * 1024,
             "Largest accepted upload (photos, audio), in bytes."),
     Setting("uploads.max_image_pixels", int, 40_000_000,
@@ -216,6 +242,24 @@ def _check_values(values: dict[str, Any]) -> None:
         raise ConfigError(f"gs1.company_prefix must be 7 to 10 digits, not {prefix!r}.")
     if values["gs1.extension_digit"] > 9:
         raise ConfigError("gs1.extension_digit must be a single digit (0 to 9).")
+    if not 1 <= values["smtp.port"] <= 65535:
+        raise ConfigError(f"smtp.port must be from 1 to 65535, not {values['smtp.port']}.")
+    if values["smtp.timeout_seconds"] < 1:
+        raise ConfigError("smtp.timeout_seconds must be at least 1.")
+    if values["smtp.max_attempts"] < 1:
+        raise ConfigError("smtp.max_attempts must be at least 1.")
+    if values["scheduler.morning_digest_hour"] > 23:
+        raise ConfigError("scheduler.morning_digest_hour must be an hour from 0 to 23.")
+    if values["scheduler.lease_seconds"] < 1:
+        raise ConfigError("scheduler.lease_seconds must be at least 1.")
+    if not 1 <= values["planning.horizon_days"] <= 366:
+        raise ConfigError("planning.horizon_days must be from 1 to 366.")
+    from shopfloor.planning.worktime import night_period
+
+    try:
+        night_period(values["working_time.night_starts"], values["working_time.night_ends"])
+    except ValueError as exc:
+        raise ConfigError(f"working_time.night_starts/night_ends: {exc}.") from None
     base = values["public_base_url"]
     if not base.startswith(("http://", "https://")):
         raise ConfigError(f"public_base_url must start with http:// or https://, not {base!r}.")

@@ -37,6 +37,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("catalog.product_list", _l("Products"), STAFF),
     NavItem("catalog.material_list", _l("Materials"), STAFF),
     NavItem("auth.staff_list", _l("Staff accounts"), MANAGER),
+    NavItem("scheduling.job_list", _l("Scheduled jobs"), MANAGER),
 )
 
 

@@ -53,6 +53,23 @@ def test_every_office_page_has_no_axe_violation(page, app, output_dir):
     demo_version = db.session.scalars(select(InstructionVersion).where(
         InstructionVersion.status == "published")).first()
     urls += [f"/workers/{w.id}" for w in db.session.scalars(select(Worker)).all()[:1]]
+    # The worker page's capacity sections and the skills matrix, with a row in every table.
+    from datetime import date, time
+
+    from shopfloor.workers.services import (
+        TrainingData,
+        add_absence,
+        add_training,
+        set_availability,
+    )
+
+    first_worker = db.session.scalars(select(Worker)).first()
+    set_availability(first_worker, {0: (time(8), time(15)), 1: (time(8), time(12))}, author)
+    add_absence(first_worker, date(2026, 12, 1), date(2026, 12, 4), "leave", author)
+    add_training(first_worker, TrainingData("harness", date(2026, 11, 2), "Jan Kowalski",
+                                            "independent", "Kable Sp. z o.o."), author,
+                 today=date(2026, 11, 27))
+    urls += ["/workers/skills"]
     urls += [f"/stations/{s.id}" for s in db.session.scalars(select(Station)).all()[:1]]
     urls += [f"/instructions/versions/{demo_version.id}", "/about"]
 
