@@ -52,7 +52,7 @@ def _key_name(prefix: str, key: str) -> str:
 
         return weekday_name(int(key))
     if prefix == "absence":
-        from shopfloor.workers.services import ABSENCE_KIND_NAMES
+        from shopfloor.workers.capacity import ABSENCE_KIND_NAMES
 
         return str(ABSENCE_KIND_NAMES.get(key, key))
     from shopfloor.lines import line_name

@@ -203,7 +203,7 @@ def _share_ahead(shift: tuple[time, time], now_time: time) -> float:
 def worker_days(start: date, horizon_days: int, now_time: time | None = None,
                 ) -> list[WorkerDays]:
     """Every active worker with a qualification: minutes per day and factor per process."""
-    from shopfloor.workers.services import work_time_settings
+    from shopfloor.workers.capacity import work_time_settings
 
     extra_break = work_time_settings().extra_break_minutes
     end = start + timedelta(days=horizon_days - 1)

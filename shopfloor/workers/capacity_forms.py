@@ -9,7 +9,7 @@ from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringFie
 from wtforms.validators import InputRequired, Length, Optional
 
 from shopfloor.lines import LINE_CODES, all_lines
-from shopfloor.workers.services import (
+from shopfloor.workers.capacity import (
     ABSENCE_KIND_NAMES,
     ORGANISATION_MAX,
     SKILL_LEVEL_NAMES,

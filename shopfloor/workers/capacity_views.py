@@ -23,15 +23,7 @@ from shopfloor.planning.worktime import (
     weekly_cap_minutes,
 )
 from shopfloor.timeutil import weekday_name
-from shopfloor.workers.capacity_forms import (
-    AbsenceForm,
-    AvailabilityForm,
-    ConsentForm,
-    SkillsForm,
-    TrainingForm,
-)
-from shopfloor.workers.models import Absence, SkillLevel, Worker, WorkerSkill
-from shopfloor.workers.services import (
+from shopfloor.workers.capacity import (
     ABSENCE_KIND_NAMES,
     SKILL_LEVEL_NAMES,
     WEEKDAYS,
@@ -50,6 +42,14 @@ from shopfloor.workers.services import (
     trainings_of,
     work_time_settings,
 )
+from shopfloor.workers.capacity_forms import (
+    AbsenceForm,
+    AvailabilityForm,
+    ConsentForm,
+    SkillsForm,
+    TrainingForm,
+)
+from shopfloor.workers.models import Absence, SkillLevel, Worker, WorkerSkill
 from shopfloor.workers.views import bp, worker_page
 
 

@@ -56,12 +56,7 @@ def test_every_office_page_has_no_axe_violation(page, app, output_dir):
     # The worker page's capacity sections and the skills matrix, with a row in every table.
     from datetime import date, time
 
-    from shopfloor.workers.services import (
-        TrainingData,
-        add_absence,
-        add_training,
-        set_availability,
-    )
+    from shopfloor.workers.capacity import TrainingData, add_absence, add_training, set_availability
 
     first_worker = db.session.scalars(select(Worker)).first()
     set_availability(first_worker, {0: (time(8), time(15)), 1: (time(8), time(12))}, author)

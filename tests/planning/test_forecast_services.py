@@ -30,7 +30,8 @@ SHIFT = (time(8), time(15))
 def make_worker(manager):
     """make_worker("Ala", soap="independent", days=5, shift=SHIFT): a worker with skills and
     the same shift on the first ``days`` weekdays."""
-    from shopfloor.workers.services import WorkerData, save_worker, set_availability, set_skills
+    from shopfloor.workers.capacity import set_availability, set_skills
+    from shopfloor.workers.services import WorkerData, save_worker
 
     def build(name: str, days: int = 5, shift=SHIFT, rule: str = "8/40", **levels):
         worker = save_worker(WorkerData(first_name=name, working_time_rule=rule), manager)
@@ -105,7 +106,7 @@ def test_recompute_stores_one_forecast_per_open_line(db_session, make_worker, or
 def test_absence_and_a_worker_with_help_change_the_projection(db_session, make_worker,
                                                              order_for):
     from shopfloor.planning.services import recompute_forecasts
-    from shopfloor.workers.services import add_absence
+    from shopfloor.workers.capacity import add_absence
 
     ala = make_worker("Ala", soap="independent")
     add_absence(ala, TUE, TUE, "therapy", None)

@@ -142,7 +142,7 @@ def test_a_consent_dated_in_the_future_is_refused(signed_in, make_worker):
 
 def test_a_supervisor_cannot_set_the_consent_and_does_not_see_the_rule(
         signed_in, make_worker, manager, db_session, app, make_user):
-    from shopfloor.workers.services import set_consent
+    from shopfloor.workers.capacity import set_consent
 
     worker = make_worker("7/35")
     set_consent(worker, WEEK_AGO, manager)
@@ -165,7 +165,7 @@ def test_a_supervisor_cannot_set_the_consent_and_does_not_see_the_rule(
 
 def test_a_stale_availability_page_gets_a_conflict(signed_in, make_worker, manager,
                                                   db_session):
-    from shopfloor.workers.services import set_availability
+    from shopfloor.workers.capacity import set_availability
 
     worker = make_worker()
     seen_version = worker.version
@@ -242,7 +242,7 @@ def test_the_skills_matrix_shows_each_workers_level(signed_in, make_worker, db_s
 
 def test_a_training_raises_the_level_but_never_lowers_it(signed_in, make_worker, manager,
                                                         db_session):
-    from shopfloor.workers.services import set_skill
+    from shopfloor.workers.capacity import set_skill
 
     worker = make_worker()
     set_skill(worker, "harness", "learning", manager)
@@ -271,7 +271,7 @@ def test_a_training_raises_the_level_but_never_lowers_it(signed_in, make_worker,
 
 def test_every_change_is_in_the_workers_history_but_the_consent_only_for_the_manager(
         signed_in, make_worker, manager, app, make_user):
-    from shopfloor.workers.services import add_absence, set_availability, set_consent
+    from shopfloor.workers.capacity import add_absence, set_availability, set_consent
 
     worker = make_worker()
     set_availability(worker, {0: (time(8), time(14))}, manager)
@@ -293,7 +293,7 @@ def test_every_change_is_in_the_workers_history_but_the_consent_only_for_the_man
 def test_services_refuse_half_entered_days_and_unknown_levels(make_worker, manager,
                                                               db_session):
     from shopfloor.errors import DomainError
-    from shopfloor.workers.services import AvailabilityError, set_availability, set_skills
+    from shopfloor.workers.capacity import AvailabilityError, set_availability, set_skills
 
     worker = make_worker()
     with pytest.raises(AvailabilityError) as error:
