@@ -53,6 +53,11 @@ def tablet_context(chromium, live_server, token: str, size: tuple[int, int]):
                                    viewport={"width": size[0], "height": size[1]})
     context.set_default_timeout(10_000)
     context.add_cookies([{"name": STATION_COOKIE, "value": token, "url": live_server}])
+    # The tablet's speech, recorded instead of spoken: a headless browser has no voice,
+    # and the test checks what would have been said.
+    context.add_init_script("""Object.defineProperty(window, "speechSynthesis", {
+        configurable: true, value: {spoken: [], cancel() {}, getVoices() { return []; },
+                                    speak(u) { this.spoken.push([u.lang, u.text]); }}});""")
     return context
 
 
@@ -121,9 +126,7 @@ def test_a_worker_does_a_whole_task_and_a_supervisor_answers_help(
         checks(tab, f"step-{number}-{kind}")
         if kind == "do":
             # Without a recorded clip the caption is read by Polish speech synthesis.
-            tab.evaluate("""() => Object.defineProperty(window, "speechSynthesis", {
-                configurable: true, value: {spoken: [], cancel() {}, getVoices() { return []; },
-                                            speak(u) { this.spoken.push([u.lang, u.text]); }}})""")
+            tab.evaluate("() => { window.speechSynthesis.spoken = []; }")
             tab.get_by_role("button", name="Posłuchaj").click()
             assert tab.evaluate("() => window.speechSynthesis.spoken") == [
                 ["pl-PL", "Weź formę. Postaw ją na stole."]]
@@ -160,6 +163,10 @@ def test_a_worker_does_a_whole_task_and_a_supervisor_answers_help(
             done.click()
             tab.wait_for_url(f"**/t/work/step/{number}")
             assert "120 to za dużo" in tab.locator("[role=alert]").inner_text()
+            # The refusal is read aloud as well.
+            tab.wait_for_function("() => window.speechSynthesis.spoken.length > 0")
+            assert tab.evaluate("() => window.speechSynthesis.spoken")[0] == [
+                "pl-PL", "120 to za dużo. Zawołaj opiekuna."]
             checks(tab, "measure-out-of-range")
             for key in ("9", "9"):
                 tab.locator(f'[data-key="{key}"]').click()
