@@ -1,6 +1,8 @@
 // Scan screen: keyboard-wedge scanners, the camera (BarcodeDetector, or frames decoded on the
 // server), and a "many in a row" mode with a visible and audible accept or refuse per scan.
 
+import { barcodeDetector, frameToServer } from "./camera.js";
+
 const form = document.getElementById("scan-form");
 const input = document.getElementById("scan-input");
 const continuous = document.getElementById("continuous");
@@ -109,38 +111,12 @@ const shown = document.querySelector(".scan-result");
 if (shown) beep(shown.dataset.accepted === "true");
 
 // Camera: the browser's own detector where it exists, else frames decoded on the server.
-async function detectorOrNull() {
-  if (!("BarcodeDetector" in window)) return null;
-  try {
-    const formats = await window.BarcodeDetector.getSupportedFormats();
-    if (!formats.includes("qr_code")) return null;
-    return new window.BarcodeDetector({ formats });
-  } catch (error) {
-    return null;
-  }
-}
-
 function stopCamera() {
   if (stream) stream.getTracks().forEach((track) => track.stop());
   stream = null;
   video.hidden = true;
   cameraStatus.textContent = "";
   cameraButton.textContent = text.cameraButtonStart;
-}
-
-async function frameToServer() {
-  const canvas = document.createElement("canvas");
-  canvas.width = video.videoWidth;
-  canvas.height = video.videoHeight;
-  canvas.getContext("2d").drawImage(video, 0, 0);
-  const blob = await new Promise((done) => canvas.toBlob(done, "image/jpeg", 0.85));
-  const data = new FormData();
-  data.append("frame", blob, "frame.jpg");
-  const response = await fetch("/scan/frame", {
-    method: "POST", body: data, headers: { "X-CSRFToken": csrf }, credentials: "same-origin",
-  });
-  const body = await response.json();
-  return body.found ? body.text : null;
 }
 
 async function scanLoop(detector) {
@@ -153,7 +129,7 @@ async function scanLoop(detector) {
           const codes = await detector.detect(video);
           raw = codes.length ? codes[0].rawValue : null;
         } else {
-          raw = await frameToServer();
+          raw = await frameToServer(video, "/scan/frame", csrf);
         }
         if (raw) {
           if (!continuous.checked) stopCamera();
@@ -191,6 +167,6 @@ if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
     await video.play();
     cameraButton.textContent = text.cameraButtonStop;
     cameraStatus.textContent = text.cameraStart;
-    scanLoop(await detectorOrNull());
+    scanLoop(await barcodeDetector());
   });
 }

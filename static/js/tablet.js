@@ -3,6 +3,8 @@
 // counting without reloading, the keypad, the timer, badge and label scanning, the help
 // call's state, and a gentle reminder after a while without a tap.
 
+import { barcodeDetector, frameToServer } from "./camera.js";
+
 const body = document.body;
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
 
@@ -344,29 +346,6 @@ if (scanForm) {
     video.hidden = true;
     camera.querySelector("span").textContent = camera.dataset.start;
   }
-  async function frameToServer() {
-    const canvas = document.createElement("canvas");
-    canvas.width = video.videoWidth;
-    canvas.height = video.videoHeight;
-    canvas.getContext("2d").drawImage(video, 0, 0);
-    const blob = await new Promise((done) => canvas.toBlob(done, "image/jpeg", 0.85));
-    const data = new FormData();
-    data.append("frame", blob, "frame.jpg");
-    const response = await fetch(camera.dataset.frameUrl, {
-      method: "POST", body: data, headers: { "X-CSRFToken": csrf }, credentials: "same-origin",
-    });
-    const result = await response.json();
-    return result.found ? result.text : null;
-  }
-  async function detector() {
-    if (!("BarcodeDetector" in window)) return null;
-    try {
-      const formats = await window.BarcodeDetector.getSupportedFormats();
-      return formats.includes("qr_code") ? new window.BarcodeDetector({ formats }) : null;
-    } catch (error) {
-      return null;
-    }
-  }
   async function loop(reader) {
     while (stream) {
       if (video.readyState >= 2) {
@@ -376,7 +355,7 @@ if (scanForm) {
             const codes = await reader.detect(video);
             text = codes.length ? codes[0].rawValue : null;
           } else {
-            text = await frameToServer();
+            text = await frameToServer(video, camera.dataset.frameUrl, csrf);
           }
           if (text) { stop(); submitScan(text); return; }
         } catch (error) {
@@ -402,7 +381,7 @@ if (scanForm) {
       video.hidden = false;
       await video.play();
       camera.querySelector("span").textContent = camera.dataset.stop;
-      loop(await detector());
+      loop(await barcodeDetector());
     });
   }
 }
