@@ -41,6 +41,13 @@ def scan():
 def scan_frame():
     """Decode one camera frame for browsers without BarcodeDetector; the page then submits
     the text like any other scan, so it is resolved and logged once."""
+    return decoded_frame_answer()
+
+
+def decoded_frame_answer():
+    """The JSON answer to an uploaded camera frame (``frame``): the text read, if any.
+
+    Shared by the scan screen and the worker tablets' camera."""
     upload = request.files.get("frame")
     try:
         text = decode_frame(upload.read() if upload else b"",

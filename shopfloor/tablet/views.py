@@ -32,7 +32,7 @@ from shopfloor.floor import services as floor
 from shopfloor.forms_support import safe_next
 from shopfloor.instructions.models import InstructionStep, StepKind
 from shopfloor.production.models import Batch
-from shopfloor.scanning.frames import decode_frame
+from shopfloor.scanning.views import decoded_frame_answer
 from shopfloor.stations import services as stations
 from shopfloor.stations import signin
 from shopfloor.tablet import screens
@@ -349,10 +349,4 @@ def media(area: str, name: str):
 @require_role(STATION)
 def frame():
     """Decode one camera frame for tablets whose browser cannot read codes itself."""
-    upload = request.files.get("frame")
-    try:
-        text = decode_frame(upload.read() if upload else b"",
-                            current_app.config["SHOPFLOOR"]["uploads.max_bytes"])
-    except DomainError as exc:
-        return jsonify(found=False, message=str(exc.message)), 422
-    return jsonify(found=text is not None, text=text)
+    return decoded_frame_answer()

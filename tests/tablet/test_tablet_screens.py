@@ -579,3 +579,20 @@ def test_work_given_before_its_instruction_was_published_gets_it_when_published(
     db_session.refresh(batch)
     assert batch.instruction_version_id == draft.id
     assert 'href="/t/work/start"' in text(tablet.get("/t/work"))
+
+
+def test_the_tablet_camera_frame_is_read_on_the_server_for_the_station_only(floor, tablet):
+    import io
+
+    from tests.scanning.test_resolve_scan import qr_png
+
+    token = csrf_from(text(tablet.get(f"/t/sign-in/{floor.worker.id}")))
+    frame = qr_png(f"http://127.0.0.1:5000/s/{floor.worker.code}")
+    response = tablet.client.post("/t/frame", data={"frame": (io.BytesIO(frame), "f.png")},
+                                  headers={"X-CSRFToken": token})
+    assert response.json == {"found": True,
+                             "text": f"http://127.0.0.1:5000/s/{floor.worker.code}"}
+    tablet.client.delete_cookie(STATION_COOKIE)
+    refused = tablet.client.post("/t/frame", data={"frame": (io.BytesIO(frame), "f.png")},
+                                 headers={"X-CSRFToken": token})
+    assert refused.status_code == 403
