@@ -58,17 +58,28 @@ function beep(accepted) {
   }
 }
 
-function showInLog(accepted, message) {
+// Each scan takes its place in the log at once, in the order scanned; the answer fills it in
+// when it comes (answers to a fast burst may come back in another order).
+function reserveInLog(raw) {
   const line = template.content.firstElementChild.cloneNode(true);
+  line.classList.add("scan-pending");
+  line.querySelector(".scan-mark").textContent = "…";
+  line.querySelector(".scan-text").textContent = `${text.pending}: ${raw}`;
+  log.prepend(line);
+  return line;
+}
+
+function showInLog(line, accepted, message) {
+  line.classList.remove("scan-pending");
   line.classList.add(accepted ? "scan-accepted" : "scan-refused");
   line.querySelector(".scan-mark").textContent = accepted ? "✔" : "✖";
   line.querySelector(".scan-text").textContent =
     `${accepted ? text.accepted : text.refused}: ${message}`;
-  log.prepend(line);
   beep(accepted);
 }
 
 async function resolveInRow(raw) {
+  const line = reserveInLog(raw);
   try {
     const response = await fetch("/api/v1/scans/", {
       method: "POST",
@@ -79,12 +90,12 @@ async function resolveInRow(raw) {
     const body = await response.json();
     if (response.ok) {
       const link = body.url ? ` (${body.url})` : "";
-      showInLog(true, `${body.code || raw}${link}`);
+      showInLog(line, true, `${body.code || raw}${link}`);
     } else {
-      showInLog(false, (body.error && body.error.message) || raw);
+      showInLog(line, false, (body.error && body.error.message) || raw);
     }
   } catch (error) {
-    showInLog(false, text.networkError);
+    showInLog(line, false, text.networkError);
   }
 }
 

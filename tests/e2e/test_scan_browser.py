@@ -53,7 +53,9 @@ def test_many_in_a_row_marks_each_scan(supervisor_page, make_batch):
         page.keyboard.type(raw, delay=5)
         page.keyboard.press("Enter")
     lines = page.locator("#scan-log li")
+    # Each scan takes its line at once, in scan order; answers fill the lines in.
     lines.nth(2).wait_for()
+    page.locator("#scan-log li.scan-pending").first.wait_for(state="detached")
     texts = lines.all_inner_texts()
     assert texts[0].startswith("✔") and batches[1].code in texts[0]
     assert texts[1].startswith("✖")
