@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shopfloor.database import UTCDateTime, one_of, utcnow
@@ -83,5 +84,7 @@ class PartnerContact(db.Model):
     function: Mapped[str] = mapped_column(String(120), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
+    # Receives the weekly e-mail with the status of the partner's open orders.
+    status_digest: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     partner: Mapped[Partner] = relationship(back_populates="contacts")

@@ -59,3 +59,15 @@ class PlanAssignment(db.Model):
     created_by: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ForecastState(db.Model):
+    """One row (id 1): when something the forecast reads last changed (orders, batches,
+    availability, absences, skills) and when the stored forecast was last computed. Planning
+    pages recompute when the forecast is older than the last change."""
+
+    __tablename__ = "forecast_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
