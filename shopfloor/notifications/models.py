@@ -61,3 +61,6 @@ class OutboxEmail(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set for mail that must go once only (a partner's weekly digest): a second job run
+    # finds the key taken and queues nothing.
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)

@@ -21,6 +21,7 @@ from shopfloor.auth.models import Role, User
 from shopfloor.catalog.models import Product
 from shopfloor.codes import format_code
 from shopfloor.errors import DomainError
+from shopfloor.database import utcnow
 from shopfloor.extensions import db
 from shopfloor.orders.models import Order, OrderLine
 from shopfloor.orders.queries import overdue_line_filter
@@ -33,7 +34,7 @@ from shopfloor.planning.forecast import (
     orders_of,
 )
 from shopfloor.planning.inputs import OPEN_STATUSES, local_moment, planning_inputs
-from shopfloor.planning.models import LineForecast
+from shopfloor.planning.models import ForecastState, LineForecast
 
 # A fixed key for pg_advisory_xact_lock: two recomputations at once store one after the other.
 _STORE_LOCK_KEY = 0x464F5245434153  # "FORECAS" in ASCII
@@ -51,6 +52,8 @@ _ALERT_RANK = {AT_RISK: 0, LATE: 1, OVERDUE: 2}
 def recompute_forecasts(now: datetime) -> str:
     """Job: forecast every open order line and store the result, replacing the previous
     forecast (rows of lines no longer open go) in one transaction; returns a summary."""
+    # What changes after this moment is not in this forecast, so it stays stale for it.
+    started = utcnow()
     inputs = planning_inputs(now)
     result = forecast(inputs.work(), inputs.workers, inputs.start, inputs.horizon_days,
                       inputs.at_risk_days)
@@ -64,11 +67,37 @@ def recompute_forecasts(now: datetime) -> str:
     db.session.execute(delete(LineForecast))
     if rows:
         db.session.execute(insert(LineForecast), rows)
+    _state().computed_at = started
     db.session.commit()
     counts = result.counts()
     return _("%(lines)s order lines: on track %(on_track)s, at risk %(at_risk)s, "
              "late %(late)s.", lines=len(rows), on_track=counts["on_track"],
              at_risk=counts["at_risk"], late=counts["late"])
+
+
+def _state() -> ForecastState:
+    state = db.session.get(ForecastState, 1)
+    if state is None:
+        state = ForecastState(id=1)
+        db.session.add(state)
+    return state
+
+
+def forecast_is_stale() -> bool:
+    """Whether something the forecast reads changed after it was computed (or it never was)."""
+    state = db.session.get(ForecastState, 1)
+    if state is None or state.computed_at is None:
+        return True
+    return state.changed_at is not None and state.changed_at >= state.computed_at
+
+
+def refresh_if_stale(now: datetime) -> bool:
+    """Recompute the stored forecast when it is stale (planning pages call this, so what
+    they show reflects the last change); returns whether it recomputed."""
+    if not forecast_is_stale():
+        return False
+    recompute_forecasts(now)
+    return True
 
 
 # ------------------------------------------------------------------ reading
