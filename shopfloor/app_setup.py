@@ -100,6 +100,9 @@ def register_parts(app: Flask) -> None:
 
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
+    from shopfloor.planning.stale import install as watch_forecast_inputs
+
+    watch_forecast_inputs()
     register_filters(app)
     init_api(app)
     register_error_handlers(app)
@@ -122,6 +125,8 @@ def _blueprints() -> list:
     from shopfloor.notifications.views import bp as notifications
     from shopfloor.orders.views import bp as orders
     from shopfloor.partners.views import bp as partners
+    from shopfloor.planning.day_views import bp as day_plan
+    from shopfloor.planning.views import bp as planning
     from shopfloor.production.views import bp as production
     from shopfloor.scanning.views import bp as scanning
     from shopfloor.scheduling.views import bp as scheduling
@@ -133,7 +138,7 @@ def _blueprints() -> list:
 
     return [core, public, auth, scanning, orders, production, materials, shipping, traceability,
             partners, catalog, labels, workers, instructions, stations, floor, tablet,
-            scheduling, notifications]
+            day_plan, planning, scheduling, notifications]
 
 
 def _unauthorized():

@@ -11,6 +11,7 @@ from flask_login import current_user
 from shopfloor.audit.services import history
 from shopfloor.auth.access import require_role
 from shopfloor.core.roles import MANAGER, STAFF
+from shopfloor.database import utcnow
 from shopfloor.errors import DomainError
 from shopfloor.extensions import db
 from shopfloor.forms_support import attach_error, form_status
@@ -137,7 +138,13 @@ def _detail(order: Order, status_form: OrderStatusForm, status: int = 200):
              if (order.status, s) in MANUAL_MOVES or s == "cancelled"]
     overdue = {line.id for line in order.lines if is_line_overdue(
         line.due_date, line.quantity, line.quantity_shipped, order.status, today)}
+    from shopfloor.planning.display import RISK_NAMES, slack_text
+    from shopfloor.planning.services import forecast_for_order, refresh_if_stale
+
+    refresh_if_stale(utcnow())
     return render_template("orders/detail.html", order=order, progress=progress,
+                           forecast=forecast_for_order(order), risk_names=RISK_NAMES,
+                           slack_text=slack_text,
                            batches=batches_of_order(order.id),
                            shipments=shipments_of_order(order.id), moves=moves,
                            status_form=status_form, status_names=ORDER_STATUS_NAMES,

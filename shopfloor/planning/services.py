@@ -20,8 +20,8 @@ from sqlalchemy import delete, insert, select, text
 from shopfloor.auth.models import Role, User
 from shopfloor.catalog.models import Product
 from shopfloor.codes import format_code
-from shopfloor.errors import DomainError
 from shopfloor.database import utcnow
+from shopfloor.errors import DomainError
 from shopfloor.extensions import db
 from shopfloor.orders.models import Order, OrderLine
 from shopfloor.orders.queries import overdue_line_filter

@@ -67,6 +67,7 @@ def test_every_office_page_has_no_axe_violation(page, app, output_dir):
     urls += ["/workers/skills"]
     urls += [f"/stations/{s.id}" for s in db.session.scalars(select(Station)).all()[:1]]
     urls += [f"/instructions/versions/{demo_version.id}", "/about"]
+    urls += ["/planning", "/planning?risk=late", "/planning/capacity", "/planning/what-if"]
 
     page.goto("/sign-in")
     page.get_by_label("Nazwa użytkownika").fill("manager")
@@ -81,6 +82,14 @@ def test_every_office_page_has_no_axe_violation(page, app, output_dir):
         if violations:
             failures[url] = violations
     assert failures == {}
+    # The what-if with a result: the answer, its risk badge and its timeline.
+    page.goto("/planning/what-if")
+    page.locator("#product_id").select_option(index=1)
+    page.locator("#quantity").fill("50")
+    page.locator("#due_date").fill("2026-12-18")
+    page.locator("form.panel button[type=submit]").click()
+    page.locator(".what-if-result").wait_for()
+    assert axe_violations(page) == []
     # The author's preview is a worker screen: the stricter worker check applies.
     for number in range(1, len(demo_version.steps) + 1):
         page.goto(f"/instructions/versions/{demo_version.id}/preview/{number}")

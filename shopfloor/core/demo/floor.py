@@ -8,6 +8,7 @@ real), and whatever already exists is left alone, so a second load changes nothi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import time
 from decimal import Decimal
 from typing import Any
 
@@ -39,6 +40,7 @@ from shopfloor.stations.services import (
     set_expected_workers,
 )
 from shopfloor.timeutil import local_today
+from shopfloor.workers.capacity import availability_of, set_availability, set_skills, skill_levels
 from shopfloor.workers.models import Worker
 from shopfloor.workers.services import WorkerData, save_worker, set_worker_photo
 
@@ -175,6 +177,15 @@ WORKERS = (
                ("#f29e9e", "#8d5524", "#2b1a10", "curly", "#2e5eaa", False)),
 )
 WORKER_NAMES = frozenset(w.name for w in WORKERS)
+# Skills-matrix levels and the working week (Monday to Friday, 6 h a day) for the forecast,
+# the capacity page and the plan of the day.
+LEVELS = {
+    "Kasia": {"soap": "independent", "copack": "with_help"},
+    "Bartek": {"harness": "independent"},
+    "Ola": {"soap": "can_teach", "garments": "independent"},
+    "Witek": {"harness": "can_teach", "copack": "independent"},
+}
+WORK_WEEK = dict.fromkeys(range(5), (time(8), time(14)))
 
 # station name, line, the workers expected there
 STATIONS = (
@@ -232,6 +243,10 @@ def _ensure_workers(user) -> tuple[int, dict[str, Worker]]:
             created += 1
         if not worker.photo:
             set_worker_photo(worker, draw_avatar(*demo.avatar), user)
+        if not any(availability_of(worker).values()):
+            set_availability(worker, WORK_WEEK, user)
+        if not skill_levels(worker):
+            set_skills(worker, LEVELS[demo.name], user)
     return created, existing
 
 
