@@ -24,6 +24,7 @@ ENV_NOT_SETTINGS = frozenset(
      "SHOPFLOOR_REQUIRE_BROWSER", "SHOPFLOOR_TEST_OUTPUT", "SHOPFLOOR_CHROMIUM"}
 )
 LANGUAGES = ("pl", "en")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 class ConfigError(Exception):
@@ -89,6 +90,13 @@ SETTINGS: tuple[Setting, ...] = (
             "A run missed (scheduler down or busy) is still made up within this many seconds."),
     Setting("scheduler.morning_digest_hour", int, 7,
             "Hour of the day (local time, 0 to 23) the managers' morning summary is sent."),
+    Setting("scheduler.partner_digest_weekday", str, "monday",
+            "Day of the week the partners' weekly status e-mail is sent.", choices=WEEKDAYS),
+    Setting("scheduler.partner_digest_hour", int, 8,
+            "Hour of the day (local time, 0 to 23) the partners' weekly status e-mail is sent."),
+    Setting("scheduler.keep_runs_days", int, 90,
+            "Job runs, sent e-mail and read notifications older than this many days are "
+            "deleted by the daily clean-up (the last run of each job is always kept)."),
     Setting("scheduler.help_escalation_minutes", int, 5,
             "Minutes a help call may wait unanswered before all supervisors and managers "
             "are told."),
@@ -102,6 +110,9 @@ SETTINGS: tuple[Setting, ...] = (
             "The extra break every worker gets (Rehabilitation Act art. 17), in minutes."),
     Setting("planning.horizon_days", int, 90,
             "How many days ahead the order forecast loads work onto the workers' time."),
+    Setting("planning.daily_plan_hour", int, 6,
+            "Hour of the day (local time, 0 to 23) the day's plan is made: a plan confirmed "
+            "beforehand goes to the stations, else the planner suggests one for the supervisors."),
     Setting("planning.at_risk_days", int, 2,
             "An order line is at risk when fewer working days than this are left between its "
             "projected completion and its due date."),
@@ -250,8 +261,14 @@ def _check_values(values: dict[str, Any]) -> None:
         raise ConfigError("smtp.max_attempts must be at least 1.")
     if values["scheduler.morning_digest_hour"] > 23:
         raise ConfigError("scheduler.morning_digest_hour must be an hour from 0 to 23.")
+    if values["scheduler.partner_digest_hour"] > 23:
+        raise ConfigError("scheduler.partner_digest_hour must be an hour from 0 to 23.")
+    if values["scheduler.keep_runs_days"] < 1:
+        raise ConfigError("scheduler.keep_runs_days must be at least 1.")
     if values["scheduler.lease_seconds"] < 1:
         raise ConfigError("scheduler.lease_seconds must be at least 1.")
+    if values["planning.daily_plan_hour"] > 23:
+        raise ConfigError("planning.daily_plan_hour must be an hour from 0 to 23.")
     if not 1 <= values["planning.horizon_days"] <= 366:
         raise ConfigError("planning.horizon_days must be from 1 to 366.")
     from shopfloor.planning.worktime import night_period

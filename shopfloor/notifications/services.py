@@ -189,12 +189,16 @@ def open_notification(user: User, notification_id: int) -> Notification | None:
 # --------------------------------------------------------------------------- the outbox
 
 
-def queue_email(recipient: str, subject: str, body: str) -> OutboxEmail:
+def queue_email(recipient: str, subject: str, body: str,
+                dedupe_key: str | None = None) -> OutboxEmail | None:
     """Add an e-mail to the outbox, due now. Does not commit: the caller's transaction does,
-    so the mail exists exactly when the change it reports does."""
+    so the mail exists exactly when the change it reports does. With ``dedupe_key`` it goes
+    once only: None (nothing queued) when the outbox already has a mail with that key."""
+    if dedupe_key and db.session.scalar(select(OutboxEmail.id).filter_by(dedupe_key=dedupe_key)):
+        return None
     mail = OutboxEmail(recipient=recipient.strip(), subject=_shorten(subject, SUBJECT_LENGTH),
                        body=body, status=MailStatus.PENDING.value, attempts=0,
-                       next_attempt_at=utcnow())
+                       next_attempt_at=utcnow(), dedupe_key=dedupe_key)
     db.session.add(mail)
     return mail
 

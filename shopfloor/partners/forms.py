@@ -31,6 +31,7 @@ class ContactForm(Form):
     function = StringField(_l("Function"), validators=[Length(max=120)])
     email = StringField(_l("E-mail"), validators=[Length(max=200)])
     phone = StringField(_l("Phone"), validators=[Length(max=40)])
+    status_digest = BooleanField(_l("Receives the weekly status e-mail"))
 
 
 def _nip_check(_form, field):

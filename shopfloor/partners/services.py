@@ -23,6 +23,7 @@ class ContactData:
     function: str = ""
     email: str = ""
     phone: str = ""
+    status_digest: bool = False  # receives the weekly status e-mail of open orders
 
 
 @dataclass
@@ -66,6 +67,10 @@ def _check(data: PartnerData, partner_id: int | None) -> str | None:
         if contact.email and "@" not in contact.email:
             raise DomainError(_l("%(email)s is not an e-mail address.", email=contact.email),
                               field="contacts")
+        if contact.status_digest and not contact.email.strip():
+            raise DomainError(_l("%(name)s has no e-mail address for the weekly status "
+                                 "e-mail: add one or untick it.", name=contact.name.strip()),
+                              field="contacts")
     return nip
 
 
@@ -91,8 +96,29 @@ def save_partner(data: PartnerData, user, partner: Partner | None = None,
         partner.lines = [PartnerLine(line=code) for code in sorted(set(data.lines))]
         if old_lines:
             write_audit(partner, "edited", user, changes={"lines": (old_lines, sorted(data.lines))})
-    partner.contacts = [PartnerContact(name=c.name.strip(), function=c.function.strip(),
-                                       email=c.email.strip(), phone=c.phone.strip())
-                        for c in data.contacts]
+    partner.contacts = _contact_rows(partner, data.contacts)
     commit([partner])
     return partner
+
+
+def _contact_key(email: str, name: str) -> tuple[str, str]:
+    email = email.strip().lower()
+    return ("email", email) if email else ("name", name.strip().lower())
+
+
+def _contact_rows(partner: Partner, contacts: list[ContactData]) -> list[PartnerContact]:
+    """The partner's contact rows as submitted. A person already listed (same e-mail, else
+    same name) keeps their row and its id, which the weekly digest's once-a-week key
+    uses: editing the partner does not make this week's e-mail go again."""
+    existing: dict[tuple[str, str], list[PartnerContact]] = {}
+    for row in partner.contacts:
+        existing.setdefault(_contact_key(row.email, row.name), []).append(row)
+    rows = []
+    for c in contacts:
+        matches = existing.get(_contact_key(c.email, c.name))
+        row = matches.pop(0) if matches else PartnerContact()
+        row.name, row.function = c.name.strip(), c.function.strip()
+        row.email, row.phone = c.email.strip(), c.phone.strip()
+        row.status_digest = bool(c.status_digest)
+        rows.append(row)
+    return rows

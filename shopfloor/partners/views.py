@@ -28,7 +28,7 @@ def _data(form: PartnerForm) -> PartnerData:
         email=form.email.data or "", phone=form.phone.data or "", notes=form.notes.data or "",
         active=bool(form.active.data), lines=list(form.lines.data or []),
         contacts=[ContactData(c["name"] or "", c["function"] or "", c["email"] or "",
-                              c["phone"] or "")
+                              c["phone"] or "", status_digest=bool(c.get("status_digest")))
                   for c in form.contacts.data if (c.get("name") or "").strip()
                   or (c.get("email") or "").strip() or (c.get("phone") or "").strip()])
 

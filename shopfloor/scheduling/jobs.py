@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, has_request_context
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
@@ -65,6 +66,18 @@ def _daily(hour: int) -> Schedule:
     return Schedule("cron", {"hour": hour, "minute": 0}, _l("Every day at %(time)s", time=clock))
 
 
+def _weekly(weekday: str, hour: int) -> Schedule:
+    """Once a week: ``weekday`` is a name from ``config.WEEKDAYS`` ("monday" ...)."""
+    from shopfloor.config import WEEKDAYS
+    from shopfloor.timeutil import weekday_name
+
+    day = WEEKDAYS.index(weekday)  # APScheduler's day_of_week: 0 is Monday, as here
+    clock = f"{hour:02d}:00"
+    return Schedule("cron", {"day_of_week": day, "hour": hour, "minute": 0},
+                    _l("Every week, %(weekday)s at %(time)s",
+                       weekday=LazyString(weekday_name, day), time=clock))
+
+
 # ------------------------------------------------------------------ the job wrappers
 # Imported here, not at the top: a helper area that does not exist yet (or fails to import)
 # must fail only its own job.
@@ -100,6 +113,30 @@ def _morning_digest(now: datetime) -> str:
     return morning_digest(now)
 
 
+def _daily_plan(now: datetime) -> str:
+    from shopfloor.planning.day_plan import daily_plan
+
+    return daily_plan(now)
+
+
+def _partner_digests(now: datetime) -> str:
+    from shopfloor.scheduling.partner_digest import partner_digests
+
+    return partner_digests(now)
+
+
+def _complaint_clock(now: datetime) -> str:
+    from shopfloor.lines.garment_clock import complaint_clock
+
+    return complaint_clock(now)
+
+
+def _cleanup(now: datetime) -> str:
+    from shopfloor.scheduling.cleanup import cleanup
+
+    return cleanup(now)
+
+
 def heartbeat(now: datetime) -> str:
     """A job that only says it ran: proves a scheduler is alive (tests, deployment checks).
     Not in ``JOBS``; ``shopfloor scheduler --heartbeat SECONDS`` adds it to one process."""
@@ -112,6 +149,9 @@ def heartbeat_job(seconds: int) -> JobSpec:
                    lambda _settings: Schedule("interval", {"seconds": seconds},
                                               f"every {seconds} s"))
 
+
+# The clean-up runs at night, when nothing else is busy.
+CLEANUP_HOUR = 3
 
 # Ordered: the deadline alerts read the forecasts, so they come (and run) after them.
 JOBS: dict[str, JobSpec] = {
@@ -134,11 +174,32 @@ JOBS: dict[str, JobSpec] = {
         _escalate_help_calls, _l("Unanswered help calls"),
         _l("Tells all supervisors and managers about a help call nobody has answered."),
         lambda _s: _every(1)),
+    "daily_plan": JobSpec(
+        _daily_plan, _l("Plan of the day"),
+        _l("Sends a confirmed plan to the stations; without one, suggests the day's plan "
+           "and tells the supervisors."),
+        lambda s: _daily(s["planning.daily_plan_hour"])),
     "morning_digest": JobSpec(
         _morning_digest, _l("Morning summary"),
         _l("Sends each manager a summary: overdue orders, lines at risk, lots to approve, "
            "open help calls."),
         lambda s: _daily(s["scheduler.morning_digest_hour"])),
+    "partner_digests": JobSpec(
+        _partner_digests, _l("Partners' weekly status e-mail"),
+        _l("E-mails each partner's contacts who receive it the status of the partner's open "
+           "orders: progress, due dates, expected completion, and which will be late."),
+        lambda s: _weekly(s["scheduler.partner_digest_weekday"],
+                          s["scheduler.partner_digest_hour"])),
+    "complaint_clock": JobSpec(
+        _complaint_clock, _l("Garment complaint clock"),
+        _l("Warns managers and supervisors when a returned garment reaches day 10 of the 14 "
+           "days to answer, and again when the 14 days are up."),
+        lambda _s: _every(60, label=_l("Every hour"))),
+    "cleanup": JobSpec(
+        _cleanup, _l("Clean-up"),
+        _l("Deletes old job runs (keeping each job's last run), sent e-mail and read "
+           "notifications."),
+        lambda _s: _daily(CLEANUP_HOUR)),
 }
 
 

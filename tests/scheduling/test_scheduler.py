@@ -120,8 +120,8 @@ def test_an_unknown_job_name_is_refused_with_the_known_names_and_nothing_is_reco
 
 def test_the_registry_has_the_jobs_in_order_with_schedules_from_the_settings(app):
     settings = app.config["SHOPFLOOR"]
-    assert list(JOBS)[:5] == ["recompute_forecasts", "deadline_alerts", "send_outbox",
-                              "escalate_help_calls", "morning_digest"]
+    assert list(JOBS)[:6] == ["recompute_forecasts", "deadline_alerts", "send_outbox",
+                              "escalate_help_calls", "daily_plan", "morning_digest"]
     digest = JOBS["morning_digest"].schedule(settings)
     assert (digest.trigger, dict(digest.fields)) == ("cron", {"hour": 7, "minute": 0})
     forecasts = JOBS["recompute_forecasts"].schedule(settings)
