@@ -17,3 +17,10 @@ def staff_accounts() -> list[User]:
 def staff_account(user_id: int) -> User | None:
     """One staff account by id."""
     return db.session.get(User, user_id)
+
+
+def active_staff(*roles) -> list[User]:
+    """The enabled accounts of the given roles, by id: who a job notifies."""
+    return list(db.session.scalars(
+        select(User).where(User.active.is_(True), User.role.in_([str(r) for r in roles]))
+        .order_by(User.id)))

@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from shopfloor.auth.models import Role, User
+from shopfloor.auth.models import Role
+from shopfloor.auth.queries import active_staff
 from shopfloor.extensions import db
 from shopfloor.floor.models import HelpCall
 from shopfloor.stations.models import Station
@@ -34,10 +35,7 @@ def escalate_help_calls(now: datetime) -> str:
         return _("No help call is waiting longer than %(num)s min.", num=minutes)
     from shopfloor.notifications.services import notify
 
-    staff = list(db.session.scalars(
-        select(User).where(User.active.is_(True),
-                           User.role.in_([Role.SUPERVISOR.value, Role.MANAGER.value]))
-        .order_by(User.id)))
+    staff = active_staff(Role.SUPERVISOR, Role.MANAGER)
     created = 0
     for call in calls:
         station = db.session.get(Station, call.station_id)

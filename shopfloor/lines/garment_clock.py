@@ -25,7 +25,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _nl
 from sqlalchemy import select
 
-from shopfloor.auth.models import Role, User
+from shopfloor.auth.models import Role
+from shopfloor.auth.queries import active_staff
 from shopfloor.codes import format_code
 from shopfloor.extensions import db
 from shopfloor.production.models import Batch
@@ -175,10 +176,7 @@ def complaint_clock(now: datetime) -> str:
               for alert in items_needing_alerts(batch_id, code, record, today)]
     if not alerts:
         return _("No returned garment is at day 10 of its 14 days.")
-    staff = list(db.session.scalars(
-        select(User).where(User.active.is_(True),
-                           User.role.in_([Role.MANAGER.value, Role.SUPERVISOR.value]))
-        .order_by(User.id)))
+    staff = active_staff(Role.MANAGER, Role.SUPERVISOR)
     created = 0
     for alert in alerts:
         created += notify(staff, "complaint_clock", alert.dedupe_key, _subject(alert),

@@ -331,7 +331,8 @@ def daily_plan(now: datetime) -> str:
     from flask import url_for
     from flask_babel import gettext as _
 
-    from shopfloor.auth.models import Role, User
+    from shopfloor.auth.models import Role
+    from shopfloor.auth.queries import active_staff
     from shopfloor.notifications.services import notify
     from shopfloor.planning.inputs import local_moment
 
@@ -344,9 +345,7 @@ def daily_plan(now: datetime) -> str:
     if rows:
         return _("Today's plan is being edited; left as it is.")
     result = suggest(today, None, now)
-    staff = db.session.scalars(select(User).where(
-        User.active.is_(True), User.role.in_([Role.SUPERVISOR.value, Role.MANAGER.value]))
-        .order_by(User.id))
+    staff = active_staff(Role.SUPERVISOR, Role.MANAGER)
     notify(staff, "day_plan", f"day-plan:{today.isoformat()}",
            _l("The plan for today waits for you"),
            _l("%(count)s workers suggested at the stations. Check the plan and confirm it.",

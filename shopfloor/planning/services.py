@@ -17,7 +17,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, select, text
 
-from shopfloor.auth.models import Role, User
+from shopfloor.auth.models import Role
+from shopfloor.auth.queries import active_staff
 from shopfloor.catalog.models import Product
 from shopfloor.codes import format_code
 from shopfloor.database import utcnow
@@ -298,9 +299,7 @@ def deadline_alerts(now: datetime) -> str:
     from shopfloor.notifications.services import notify
 
     alerts = orders_needing_alerts(local_moment(now).date())
-    managers = list(db.session.scalars(
-        select(User).where(User.active.is_(True), User.role == Role.MANAGER.value)
-        .order_by(User.id)))
+    managers = active_staff(Role.MANAGER)
     orders = ({o.id: o for o in db.session.scalars(
         select(Order).where(Order.id.in_(list(alerts))))} if alerts else {})
     created = 0

@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
-from shopfloor.auth.models import Role, User
+from shopfloor.auth.models import Role
+from shopfloor.auth.queries import active_staff
 from shopfloor.codes import format_code
 from shopfloor.core.dashboard import build_dashboard
 from shopfloor.extensions import db
@@ -146,9 +147,7 @@ def morning_digest(now: datetime) -> str:
     zone = ZoneInfo(current_app.config["SHOPFLOOR"]["time_zone"])
     day = now.astimezone(zone).date()
     digest = build_digest(day)
-    managers = list(db.session.scalars(
-        select(User).where(User.active.is_(True), User.role == Role.MANAGER.value)
-        .order_by(User.id)))
+    managers = active_staff(Role.MANAGER)
     created = notify(managers, "morning_digest", f"digest:{day.isoformat()}",
                      _l("Morning summary for %(day)s", day=LazyString(format_date, day)),
                      LazyString(render_digest, digest), link=url_for("core.home"), email=True)
