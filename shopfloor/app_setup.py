@@ -38,6 +38,8 @@ def configure_app(app: Flask, overrides: dict[str, Any]) -> None:
         SESSION_COOKIE_SECURE=settings["public_base_url"].startswith("https://"),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings["security.session_hours"]),
         WTF_CSRF_TIME_LIMIT=settings["security.session_hours"] * 3600,
+        # auth.bearer.csrf_unless_bearer checks CSRF on every request but token API calls.
+        WTF_CSRF_CHECK_DEFAULT=False,
         BABEL_DEFAULT_LOCALE=settings["default_language"],
         BABEL_DEFAULT_TIMEZONE=settings["time_zone"],
         BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS_DIR),
@@ -89,6 +91,14 @@ def register_parts(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)
+    from shopfloor.auth.bearer import (
+        authenticate_request,
+        csrf_unless_bearer,
+        load_user_from_request,
+    )
+
+    app.before_request(authenticate_request)
+    app.before_request(csrf_unless_bearer)
     babel.init_app(app, locale_selector=_select_locale,
                    timezone_selector=lambda: app.config["SHOPFLOOR"]["time_zone"])
 
@@ -96,6 +106,7 @@ def register_parts(app: Flask) -> None:
     login_manager.login_view = "auth.sign_in"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user_from_session)
+    login_manager.request_loader(load_user_from_request)
     login_manager.unauthorized_handler(_unauthorized)
 
     for blueprint in _blueprints():
@@ -114,6 +125,7 @@ def register_parts(app: Flask) -> None:
 
 def _blueprints() -> list:
     """Every area's blueprint, in menu order."""
+    from shopfloor.auth.token_views import bp as api_tokens
     from shopfloor.auth.views import bp as auth
     from shopfloor.catalog.views import bp as catalog
     from shopfloor.core.public import bp as public
@@ -127,6 +139,10 @@ def _blueprints() -> list:
     from shopfloor.partners.views import bp as partners
     from shopfloor.planning.day_views import bp as day_plan
     from shopfloor.planning.views import bp as planning
+    from shopfloor.portal.account_views import bp as portal_accounts
+    from shopfloor.portal.account_views import welcome_bp as portal_welcome
+    from shopfloor.portal.public import bp as portal_public
+    from shopfloor.portal.views import bp as portal
     from shopfloor.production.views import bp as production
     from shopfloor.scanning.views import bp as scanning
     from shopfloor.scheduling.views import bp as scheduling
@@ -138,7 +154,9 @@ def _blueprints() -> list:
 
     return [core, public, auth, scanning, orders, production, materials, shipping, traceability,
             partners, catalog, labels, workers, instructions, stations, floor, tablet,
-            day_plan, planning, scheduling, notifications]
+            day_plan, planning, scheduling, notifications, portal_accounts, portal_welcome,
+            portal, portal_public,
+            api_tokens]
 
 
 def _unauthorized():

@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from shopfloor.auth.models import ROLE_VALUES
+from shopfloor.auth.models import STAFF_ROLE_VALUES
 
 
 def _create_app_for_cli() -> Flask:
@@ -71,7 +71,8 @@ def serve_command(host: str, port: int, threads: int) -> None:
 
 @click.command("create-user")
 @click.argument("username")
-@click.option("--role", type=click.Choice(ROLE_VALUES), required=True, help="The account's role.")
+@click.option("--role", type=click.Choice(STAFF_ROLE_VALUES), required=True,
+              help="The account's role.")
 @click.option("--name", "display_name", default="", help="Full name shown in the interface.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
               help="Asked for when not given.")

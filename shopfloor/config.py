@@ -110,12 +110,18 @@ SETTINGS: tuple[Setting, ...] = (
             "The extra break every worker gets (Rehabilitation Act art. 17), in minutes."),
     Setting("planning.horizon_days", int, 90,
             "How many days ahead the order forecast loads work onto the workers' time."),
+    Setting("api.rate_limit_per_minute", int, 120,
+            "Requests a minute one API token may make; more are answered 429."),
+    Setting("portal.invite_days", int, 7,
+            "Days an invitation link to the partner portal works (1 to 30)."),
     Setting("planning.daily_plan_hour", int, 6,
             "Hour of the day (local time, 0 to 23) the day's plan is made: a plan confirmed "
             "beforehand goes to the stations, else the planner suggests one for the supervisors."),
     Setting("planning.at_risk_days", int, 2,
             "An order line is at risk when fewer working days than this are left between its "
             "projected completion and its due date."),
+    Setting("portal.status_link_days", int, 30,
+            "How many days a partner's read-only order status link stays valid (1 to 365)."),
     Setting("uploads.max_bytes", int, 10 * 1024 * 1024,
             "Largest accepted upload (photos, audio), in bytes."),
     Setting("uploads.max_image_pixels", int, 40_000_000,
@@ -267,10 +273,16 @@ def _check_values(values: dict[str, Any]) -> None:
         raise ConfigError("scheduler.keep_runs_days must be at least 1.")
     if values["scheduler.lease_seconds"] < 1:
         raise ConfigError("scheduler.lease_seconds must be at least 1.")
+    if values["api.rate_limit_per_minute"] < 1:
+        raise ConfigError("api.rate_limit_per_minute must be at least 1.")
+    if not 1 <= values["portal.invite_days"] <= 30:
+        raise ConfigError("portal.invite_days must be from 1 to 30.")
     if values["planning.daily_plan_hour"] > 23:
         raise ConfigError("planning.daily_plan_hour must be an hour from 0 to 23.")
     if not 1 <= values["planning.horizon_days"] <= 366:
         raise ConfigError("planning.horizon_days must be from 1 to 366.")
+    if not 1 <= values["portal.status_link_days"] <= 365:
+        raise ConfigError("portal.status_link_days must be from 1 to 365.")
     from shopfloor.planning.worktime import night_period
 
     try:

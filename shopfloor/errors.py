@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -42,6 +42,7 @@ def _error_titles() -> dict[int, tuple[str, str]]:
         405: (_("Not allowed"), _("This page cannot be used this way.")),
         409: (_("Changed by someone else"), _("Reload the page and try again.")),
         413: (_("File too large"), _("The file is larger than allowed. Choose a smaller one.")),
+        429: (_("Too many requests"), _("Wait a minute and try again.")),
         500: (_("Something went wrong"), _("The error was recorded. Try again in a moment; "
                                            "if it happens again, tell the manager.")),
     }
@@ -78,7 +79,13 @@ def register_error_handlers(app: Flask) -> None:
         # A description given to abort() is the message; werkzeug's stock text is not.
         custom = exc.description if exc.description != type(exc).description else None
         messages = (getattr(exc, "data", None) or {}).get("messages")
-        return _respond(exc.code, custom, messages)
+        response, code = _respond(exc.code, custom, messages)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            response = make_response(response, code)
+            response.headers["Retry-After"] = str(retry_after)
+            return response
+        return response, code
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):

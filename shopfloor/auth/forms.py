@@ -24,8 +24,17 @@ def role_choices():
             SelectChoice(Role.SUPERVISOR.value, _l("Supervisor"))]
 
 
+# What a partner firm's portal account may do there.
+PARTNER_ROLE_NAMES = {
+    Role.PARTNER_VIEWER.value: _l("Sees orders"),
+    Role.PARTNER_ORDERER.value: _l("Sees and sends orders"),
+}
+
+
 def role_name(role: str) -> str:
     """The translated name of a role."""
+    if role in PARTNER_ROLE_NAMES:
+        return str(PARTNER_ROLE_NAMES[role])
     return next((str(c.label) for c in role_choices() if c.value == role), role)
 
 

@@ -9,14 +9,16 @@ from shopfloor.extensions import db
 
 
 def staff_accounts() -> list[User]:
-    """Every staff account, enabled first, then by name."""
+    """Every staff account (not partners' portal accounts), enabled first, then by name."""
     return list(db.session.scalars(
-        select(User).order_by(User.active.desc(), User.display_name, User.username)))
+        select(User).where(User.partner_id.is_(None))
+        .order_by(User.active.desc(), User.display_name, User.username)))
 
 
 def staff_account(user_id: int) -> User | None:
-    """One staff account by id."""
-    return db.session.get(User, user_id)
+    """One staff account by id (None for a partner's portal account)."""
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.partner_id is None else None
 
 
 def active_staff(*roles) -> list[User]:

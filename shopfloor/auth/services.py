@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from shopfloor.auth.models import ROLE_VALUES, SignInAttempt, User
+from shopfloor.auth.models import STAFF_ROLE_VALUES, SignInAttempt, User
 from shopfloor.auth.throttle import locked_until
 from shopfloor.config import LANGUAGES
 from shopfloor.database import utcnow
@@ -153,7 +153,7 @@ def create_user(username: str, password: str, role: str, display_name: str = "",
     if not key or len(key) > 64 or not all(c.isalnum() or c in "._-" for c in key):
         raise DomainError(_l("Use 1 to 64 letters, digits, dots, dashes or underscores."),
                           field="username")
-    if role not in ROLE_VALUES:
+    if role not in STAFF_ROLE_VALUES:
         raise DomainError(_l("Choose a role from the list."), field="role")
     if language is not None and language not in LANGUAGES:
         raise DomainError(_l("Choose a language from the list."), field="language")
@@ -197,7 +197,7 @@ def update_user(user: User, *, display_name: str, role: str, active: bool,
     if expected_version not in (None, "") and str(expected_version) != str(user.version):
         raise ConflictError(_l("Someone else changed this account while you were editing it. "
                                "Reload the page to see their changes, then try again."))
-    if role not in ROLE_VALUES:
+    if role not in STAFF_ROLE_VALUES:
         raise DomainError(_l("Choose a role from the list."), field="role")
     if user.id == acting_user.id and (not active or role != user.role):
         raise DomainError(

@@ -9,7 +9,7 @@ from flask_login import current_user, login_user, logout_user
 from shopfloor.auth import queries, services
 from shopfloor.auth.access import PUBLIC, require_role
 from shopfloor.auth.forms import AccountForm, SignInForm, StaffForm
-from shopfloor.auth.models import Role
+from shopfloor.auth.models import ROLE_VALUES, Role
 from shopfloor.errors import DomainError
 from shopfloor.forms_support import safe_next
 
@@ -19,6 +19,15 @@ bp = Blueprint("auth", __name__)
 def _safe_next(target: str | None) -> str:
     """Only same-site paths are followed after sign-in."""
     return safe_next(target, url_for("core.home"))
+
+
+def _landing(user, target: str | None) -> str:
+    """Where a person goes after signing in: the page they asked for, except that a partner's
+    account only ever lands in the portal."""
+    path = _safe_next(target)
+    if user.is_partner and not path.startswith(url_for("portal.order_list")):
+        return url_for("portal.order_list")
+    return path
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -42,7 +51,7 @@ def sign_in():
                 session["language"] = language
             session.permanent = True
             login_user(user)
-            return redirect(_safe_next(form.next.data))
+            return redirect(_landing(user, form.next.data))
     status = 200 if error is None and not form.errors else 422
     if error:
         form.password.data = ""
@@ -50,7 +59,7 @@ def sign_in():
 
 
 @bp.post("/sign-out")
-@require_role(Role.MANAGER, Role.SUPERVISOR)
+@require_role(*ROLE_VALUES)
 def sign_out():
     """End the session (a POST with a CSRF token, so a link cannot sign anyone out)."""
     logout_user()
@@ -60,7 +69,7 @@ def sign_out():
 
 
 @bp.route("/account", methods=["GET", "POST"])
-@require_role(Role.MANAGER, Role.SUPERVISOR)
+@require_role(*ROLE_VALUES)
 def account():
     """The signed-in person's own settings: language and password."""
     user = current_user._get_current_object()

@@ -20,6 +20,7 @@ class NavItem:
 
 STAFF = frozenset({Role.MANAGER, Role.SUPERVISOR})
 MANAGER = frozenset({Role.MANAGER})
+PARTNER = frozenset({Role.PARTNER_VIEWER, Role.PARTNER_ORDERER})
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("core.home", _l("Start"), STAFF),
@@ -40,6 +41,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("catalog.material_list", _l("Materials"), STAFF),
     NavItem("auth.staff_list", _l("Staff accounts"), MANAGER),
     NavItem("scheduling.job_list", _l("Scheduled jobs"), MANAGER),
+    NavItem("portal.order_list", _l("Our orders"), PARTNER),
+    NavItem("api_tokens.token_list", _l("API tokens"), PARTNER),
 )
 
 

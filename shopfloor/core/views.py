@@ -19,12 +19,12 @@ from flask_login import current_user
 
 from shopfloor.auth.access import PUBLIC, require_role
 from shopfloor.auth.forms import role_name
+from shopfloor.auth.models import ROLE_VALUES
 from shopfloor.auth.services import MIN_PASSWORD_LENGTH, set_language
 from shopfloor.config import LANGUAGES
 from shopfloor.core.dashboard import build_dashboard
 from shopfloor.core.forms import LANGUAGE_NAMES, LanguageForm
 from shopfloor.core.navigation import navigation_for
-from shopfloor.core.roles import STAFF
 from shopfloor.database import check_database
 from shopfloor.forms_support import safe_next
 from shopfloor.lines import all_lines
@@ -37,9 +37,12 @@ bp = Blueprint("core", __name__)
 
 
 @bp.get("/")
-@require_role(*STAFF)
+@require_role(*ROLE_VALUES)
 def home():
-    """Start page for staff: overdue and due orders, lots to approve, batches per line."""
+    """Start page for staff: overdue and due orders, lots to approve, batches per line.
+    A partner's account starts in the portal instead."""
+    if current_user.is_partner:
+        return redirect(url_for("portal.order_list"))
     today = local_today()
     return render_template("core/home.html", lines=all_lines(), today=today,
                            week_end=today + timedelta(days=7), dashboard=build_dashboard(today))

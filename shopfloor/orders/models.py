@@ -33,6 +33,10 @@ class Order(db.Model):
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     earliest_due: Mapped[date | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    # Moves on every change of the order row (status, lines' edits bump its version): the
+    # API's updated_since filter.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow,
+                                                 index=True)
     version: Mapped[int] = mapped_column(default=1)
 
     partner: Mapped[Partner] = relationship()

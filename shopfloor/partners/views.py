@@ -45,9 +45,20 @@ def partner_list():
 @bp.get("/<int:partner_id>")
 @require_role(*STAFF)
 def partner_detail(partner_id: int):
-    """One partner with contacts and history."""
+    """One partner with contacts, portal accounts and history."""
     partner = db.session.get(Partner, partner_id) or abort(404)
-    return render_template("partners/detail.html", partner=partner, entries=history(partner))
+    return render_detail(partner)
+
+
+def render_detail(partner: Partner, invite_form=None, status: int = 200):
+    """The partner page; ``invite_form`` carries a refused invitation back to its fields."""
+    from shopfloor.portal.accounts import is_invited, partner_accounts
+    from shopfloor.portal.forms import PARTNER_ROLE_NAMES, InviteForm
+
+    return render_template(
+        "partners/detail.html", partner=partner, entries=history(partner),
+        accounts=partner_accounts(partner), is_invited=is_invited,
+        role_names=PARTNER_ROLE_NAMES, invite_form=invite_form or InviteForm()), status
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -117,20 +117,29 @@ class OrderForecast:
 def forecast_for_order(order: Order) -> OrderForecast | None:
     """The last stored forecast of an order's open lines, for the order page; None when
     there is none (not computed yet, or nothing left open)."""
-    rows = list(db.session.scalars(
-        select(LineForecast).join(OrderLine, OrderLine.id == LineForecast.order_line_id)
-        .where(OrderLine.order_id == order.id)))
-    if not rows:
-        return None
-    due = dict(db.session.execute(select(OrderLine.id, OrderLine.due_date)
-                                  .where(OrderLine.order_id == order.id)).all())
-    overall = orders_of([
-        LineOutlook(line_id=r.order_line_id, order_id=order.id, due_on=due[r.order_line_id],
+    rows = db.session.execute(
+        select(LineForecast, OrderLine.order_id, OrderLine.due_date)
+        .join(OrderLine, OrderLine.id == LineForecast.order_line_id)
+        .where(OrderLine.order_id == order.id)).all()
+    return forecasts_from_rows(rows).get(order.id)
+
+
+def forecasts_from_rows(rows) -> dict[int, OrderForecast]:
+    """Each order's forecast (order id -> OrderForecast) from stored line forecasts given as
+    (LineForecast, order id, line due date) rows, so a list of orders needs one query."""
+    grouped: dict[int, list] = {}
+    for row, order_id, due_on in rows:
+        grouped.setdefault(order_id, []).append((row, due_on))
+    overall = orders_of(
+        LineOutlook(line_id=r.order_line_id, order_id=order_id, due_on=due_on,
                     work_minutes=float(r.remaining_minutes), projected_on=r.projected_on,
-                    slack_days=r.slack_days, risk=r.risk) for r in rows])[order.id]
-    return OrderForecast(lines={r.order_line_id: r for r in rows},
-                         projected_on=overall.projected_on, slack_days=overall.slack_days,
-                         risk=overall.risk, computed_at=min(r.computed_at for r in rows))
+                    slack_days=r.slack_days, risk=r.risk)
+        for order_id, group in grouped.items() for r, due_on in group)
+    return {order_id: OrderForecast(
+        lines={r.order_line_id: r for r, _due in group},
+        projected_on=overall[order_id].projected_on, slack_days=overall[order_id].slack_days,
+        risk=overall[order_id].risk, computed_at=min(r.computed_at for r, _due in group))
+        for order_id, group in grouped.items()}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""The partner firms' portal: their orders, batches and shipments, scoped to their firm."""

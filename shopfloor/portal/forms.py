@@ -1,0 +1,33 @@
+"""Forms of the portal's accounts: the manager's invitation and the invited person's password."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired
+
+from shopfloor.auth.forms import PARTNER_ROLE_NAMES
+from shopfloor.auth.models import Role
+
+
+class InviteForm(FlaskForm):
+    """Who to invite to the partner portal, and what they may do there."""
+
+    name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter the person's name."))],
+                       render_kw={"autocomplete": "off"})
+    email = EmailField(_l("E-mail"), render_kw={"autocomplete": "off", "spellcheck": "false"})
+    role = SelectField(_l("May"), choices=[SelectChoice(value, label)
+                                            for value, label in PARTNER_ROLE_NAMES.items()],
+                       default=Role.PARTNER_VIEWER.value)
+
+
+class WelcomeForm(FlaskForm):
+    """The invited person chooses a password."""
+
+    password = PasswordField(_l("New password"),
+                             validators=[DataRequired(_l("Enter a password."))],
+                             render_kw={"autocomplete": "new-password"})
+    password_again = PasswordField(_l("The same password again"),
+                                   validators=[DataRequired(_l("Enter the password again."))],
+                                   render_kw={"autocomplete": "new-password"})

@@ -1,0 +1,167 @@
+"""The one way the partner portal and the API read partner data (DESIGN.md rule 7).
+
+A ``PartnerScope`` holds a partner id and builds every query with that partner in its WHERE
+clause, so a partner's account can reach only its own firm's orders, lines, batches and
+shipments, whatever id or code it sends. A lookup outside the scope answers None (the views
+turn that into 404, never into another partner's data, and never into 403, which would
+confirm that the thing exists).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
+
+from shopfloor.codes import normalize_code
+from shopfloor.extensions import db
+from shopfloor.orders.models import Order, OrderLine
+from shopfloor.production.models import Batch, BatchAllocation
+from shopfloor.shipping.models import Shipment
+
+# The largest id an INTEGER column holds (PostgreSQL): a larger guess finds nothing rather
+# than failing the query.
+_MAX_ID = 2**31 - 1
+
+
+def _as_id(value) -> int | None:
+    """A record id from a URL or form value, or None for anything that cannot be one."""
+    text = str(value)
+    if not text.isdecimal() or not text.isascii():
+        return None
+    number = int(text)
+    return number if 0 < number <= _MAX_ID else None
+
+
+@dataclass(frozen=True)
+class PartnerScope:
+    """Queries limited to one partner firm's records."""
+
+    partner_id: int
+
+    @classmethod
+    def of(cls, user) -> PartnerScope:
+        """The scope of a signed-in partner account (ValueError for staff: a staff view must
+        not reach partner data through the portal's scope by mistake)."""
+        partner_id = getattr(user, "partner_id", None)
+        if partner_id is None:
+            raise ValueError("only a partner's account has a partner scope")
+        return cls(partner_id)
+
+    # ------------------------------------------------------------ orders
+
+    def orders(self) -> Select:
+        """The partner's orders, newest first (a query to filter and page further)."""
+        return (select(Order).where(Order.partner_id == self.partner_id)
+                .order_by(Order.created_at.desc(), Order.id.desc()))
+
+    def order_list(self, status: str | None = None, search: str = "") -> Select:
+        """The partner's orders for the portal's list, newest first: narrowed to one status
+        and to an order code or partner's reference when given; lines and products loaded."""
+        query = self.orders().options(selectinload(Order.lines).selectinload(OrderLine.product))
+        if status:
+            query = query.where(Order.status == status)
+        term = (search or "").strip()
+        if term:
+            # What the person typed is looked for as it is: % and _ are no wildcards.
+            literal = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(or_(Order.code == normalize_code(term),
+                                    Order.partner_reference.ilike(f"%{literal}%",
+                                                                  escape="\\")))
+        return query
+
+    def order_forecasts(self, orders) -> dict:
+        """The stored forecast of each of these orders that is the partner's (order id ->
+        planning.services.OrderForecast); one query for a whole page."""
+        from shopfloor.planning.models import LineForecast
+        from shopfloor.planning.services import forecasts_from_rows
+
+        ids = [o.id for o in orders if o.partner_id == self.partner_id]
+        if not ids:
+            return {}
+        return forecasts_from_rows(db.session.execute(
+            select(LineForecast, OrderLine.order_id, OrderLine.due_date)
+            .join(OrderLine, OrderLine.id == LineForecast.order_line_id)
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(Order.partner_id == self.partner_id, Order.id.in_(ids))).all())
+
+    def line_progress(self, orders) -> dict:
+        """Progress of every line of these orders that is the partner's (order line id ->
+        orders.queries.LineProgress), in a few queries for a whole page."""
+        from shopfloor.orders.queries import lines_progress
+
+        return lines_progress([line for o in orders if o.partner_id == self.partner_id
+                               for line in o.lines])
+
+    def order(self, order_id) -> Order | None:
+        """One of the partner's orders by id."""
+        order_id = _as_id(order_id)
+        if order_id is None:
+            return None
+        return db.session.scalar(select(Order).where(
+            Order.id == order_id, Order.partner_id == self.partner_id))
+
+    def order_by_code(self, code: str) -> Order | None:
+        """One of the partner's orders by its code as people write it (any case, dashes)."""
+        wanted = normalize_code(code or "")
+        if not wanted:
+            return None
+        return db.session.scalar(select(Order).where(
+            Order.code == wanted, Order.partner_id == self.partner_id))
+
+    def order_line(self, line_id) -> OrderLine | None:
+        """One line of one of the partner's orders."""
+        line_id = _as_id(line_id)
+        if line_id is None:
+            return None
+        return db.session.scalar(
+            select(OrderLine).join(Order, Order.id == OrderLine.order_id)
+            .where(OrderLine.id == line_id, Order.partner_id == self.partner_id))
+
+    # ------------------------------------------------------------ batches
+
+    def batches(self) -> Select:
+        """Batches that make something for the partner's orders."""
+        mine = (select(BatchAllocation.batch_id)
+                .join(OrderLine, OrderLine.id == BatchAllocation.order_line_id)
+                .join(Order, Order.id == OrderLine.order_id)
+                .where(Order.partner_id == self.partner_id))
+        return select(Batch).where(Batch.id.in_(mine)).order_by(Batch.id)
+
+    def batches_of_order(self, order: Order) -> list[Batch]:
+        """The batches making one of the partner's orders (empty for another's order)."""
+        if order.partner_id != self.partner_id:
+            return []
+        # IN, not JOIN + DISTINCT: PostgreSQL cannot compare the JSON record column.
+        serving = (select(BatchAllocation.batch_id)
+                   .join(OrderLine, OrderLine.id == BatchAllocation.order_line_id)
+                   .join(Order, Order.id == OrderLine.order_id)
+                   .where(Order.id == order.id, Order.partner_id == self.partner_id))
+        return list(db.session.scalars(
+            select(Batch).where(Batch.id.in_(serving)).order_by(Batch.id)))
+
+    def batch(self, batch_id) -> Batch | None:
+        """One batch that makes something for the partner."""
+        batch_id = _as_id(batch_id)
+        if batch_id is None:
+            return None
+        return db.session.scalar(self.batches().where(Batch.id == batch_id))
+
+    # ------------------------------------------------------------ shipments
+
+    def shipments(self) -> Select:
+        """The partner's shipments, newest first."""
+        return (select(Shipment).where(Shipment.partner_id == self.partner_id)
+                .order_by(Shipment.shipped_on.desc(), Shipment.id.desc()))
+
+    def shipments_of_order(self, order: Order) -> list[Shipment]:
+        """Shipments of one of the partner's orders."""
+        return list(db.session.scalars(self.shipments().where(Shipment.order_id == order.id)))
+
+    def shipment(self, shipment_id) -> Shipment | None:
+        """One of the partner's shipments by id."""
+        shipment_id = _as_id(shipment_id)
+        if shipment_id is None:
+            return None
+        return db.session.scalar(self.shipments().where(Shipment.id == shipment_id))
