@@ -21,6 +21,7 @@ api = ShopfloorApi()
 
 def init_api(app: Flask) -> None:
     """Bind the API and register its blueprints."""
+    from shopfloor.api.orders import blp as orders
     from shopfloor.api.scans import blp as scans
 
     app.config.setdefault("API_TITLE", "Shopfloor API")
@@ -30,6 +31,7 @@ def init_api(app: Flask) -> None:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     api.init_app(app)
     api.register_blueprint(scans)
+    api.register_blueprint(orders)
     # The OpenAPI document describes the API to partners' developers: anyone may read it.
     for endpoint, view in list(app.view_functions.items()):
         if endpoint.startswith("api-docs."):

@@ -1,0 +1,149 @@
+"""GET /api/v1/orders and /api/v1/orders/{id}: orders with their lines, progress and the
+forecast's expected completion. A partner's token sees only its firm's orders (through
+``PartnerScope``, DESIGN rule 7: another firm's order is 404); a staff token sees all.
+Reads carry an ETag and answer 304 to a matching If-None-Match."""
+
+from __future__ import annotations
+
+from flask import abort, url_for
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy import func, select
+
+from shopfloor.auth.access import require_role
+from shopfloor.auth.models import ROLE_VALUES
+from shopfloor.extensions import db
+from shopfloor.orders.models import Order
+from shopfloor.orders.queries import line_progress
+from shopfloor.orders.status import OrderStatus
+from shopfloor.planning.services import forecast_for_order
+from shopfloor.portal.scope import PartnerScope
+
+blp = Blueprint("api_orders", __name__, url_prefix="/api/v1/orders",
+                description="Orders, their lines and progress")
+
+STATUSES = [s.value for s in OrderStatus]
+RISKS = ["on_track", "at_risk", "late"]
+
+
+class OrderFiltersSchema(Schema):
+    status = fields.String(validate=validate.OneOf(STATUSES),
+                           metadata={"description": "Only orders in this status"})
+    updated_since = fields.AwareDateTime(
+        metadata={"description": "Only orders changed at or after this moment (ISO 8601 with "
+                                 "a time zone), to fetch what changed since the last call"})
+
+
+class OrderSummarySchema(Schema):
+    id = fields.Integer()
+    code = fields.String(metadata={"description": "The order's code, e.g. Z7K4M2XQ"})
+    partner_id = fields.Integer()
+    partner_reference = fields.String(metadata={"description": "The partner's own number"})
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    earliest_due = fields.Date(allow_none=True)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+    url = fields.String(metadata={"description": "This order in the API"})
+
+
+class OrderLineSchema(Schema):
+    id = fields.Integer()
+    line_no = fields.Integer()
+    product_code = fields.String()
+    product_name = fields.String()
+    unit = fields.String()
+    quantity = fields.Decimal(as_string=True)
+    made = fields.Decimal(as_string=True)
+    shipped = fields.Decimal(as_string=True)
+    due_date = fields.Date()
+    expected_on = fields.Date(allow_none=True, metadata={
+        "description": "Projected completion; null when not forecast or beyond the horizon"})
+    risk = fields.String(allow_none=True, validate=validate.OneOf(RISKS))
+
+
+class OrderDetailSchema(OrderSummarySchema):
+    expected_on = fields.Date(allow_none=True)
+    risk = fields.String(allow_none=True, validate=validate.OneOf(RISKS))
+    forecast_computed_at = fields.AwareDateTime(allow_none=True)
+    lines = fields.List(fields.Nested(OrderLineSchema))
+
+
+def _orders_query():
+    """All orders for staff; a partner's own through its scope."""
+    user = current_user._get_current_object()
+    if user.is_partner:
+        return PartnerScope.of(user).orders()
+    return select(Order).order_by(Order.created_at.desc(), Order.id.desc())
+
+
+def _order_or_404(order_id: int) -> Order:
+    user = current_user._get_current_object()
+    order = (PartnerScope.of(user).order(order_id) if user.is_partner
+             else db.session.get(Order, order_id))
+    if order is None:
+        abort(404, description="No such order.")
+    return order
+
+
+def _summary(order: Order) -> dict:
+    return {"id": order.id, "code": order.code, "partner_id": order.partner_id,
+            "partner_reference": order.partner_reference, "status": order.status,
+            "earliest_due": order.earliest_due, "created_at": order.created_at,
+            "updated_at": order.updated_at,
+            "url": url_for("api_orders.OrderDetail", order_id=order.id)}
+
+
+@blp.route("/")
+class Orders(MethodView):
+    """Orders."""
+
+    decorators = [require_role(*ROLE_VALUES)]
+
+    @blp.etag
+    @blp.arguments(OrderFiltersSchema, location="query")
+    @blp.response(200, OrderSummarySchema(many=True))
+    @blp.paginate()
+    def get(self, filters, pagination_parameters):
+        """List orders, newest first; filter by status and by when they last changed."""
+        query = _orders_query()
+        if "status" in filters:
+            query = query.where(Order.status == filters["status"])
+        if "updated_since" in filters:
+            query = query.where(Order.updated_at >= filters["updated_since"])
+        pagination_parameters.item_count = db.session.scalar(
+            select(func.count()).select_from(query.order_by(None).subquery()))
+        page = db.session.scalars(query.offset(pagination_parameters.first_item)
+                                  .limit(pagination_parameters.page_size))
+        return [_summary(order) for order in page]
+
+
+@blp.route("/<int:order_id>")
+class OrderDetail(MethodView):
+    """One order."""
+
+    decorators = [require_role(*ROLE_VALUES)]
+
+    @blp.etag
+    @blp.response(200, OrderDetailSchema)
+    @blp.alt_response(404, description="No such order (or not one of yours)")
+    def get(self, order_id):
+        """One order with its lines: ordered, made, shipped, due and expected dates, risk."""
+        order = _order_or_404(order_id)
+        progress = line_progress(order)
+        outlook = forecast_for_order(order)
+        lines = []
+        for line in order.lines:
+            stored = outlook.lines.get(line.id) if outlook else None
+            lines.append({
+                "id": line.id, "line_no": line.line_no, "product_code": line.product.code,
+                "product_name": line.product.name, "unit": line.product.unit,
+                "quantity": line.quantity, "made": progress[line.id].made,
+                "shipped": line.quantity_shipped, "due_date": line.due_date,
+                "expected_on": stored.projected_on if stored else None,
+                "risk": stored.risk if stored else None})
+        return {**_summary(order), "lines": lines,
+                "expected_on": outlook.projected_on if outlook else None,
+                "risk": outlook.risk if outlook else None,
+                "forecast_computed_at": outlook.computed_at if outlook else None}
