@@ -29,6 +29,16 @@ def _account(user_id: int) -> User:
     return user
 
 
+def _announce_invitation(user: User, sent: str) -> None:
+    """Say the invitation went out, or, with e-mail off, show the link to hand over."""
+    if accounts.mail_is_on():
+        flash(sent, "success")
+    else:
+        flash(_("E-mail is off, so nothing was sent. Give %(name)s this link (it works "
+                "once, for %(days)s days): %(url)s", name=user.display_name,
+                days=accounts.invite_days(), url=accounts.invite_url(user)), "warning")
+
+
 def _back(partner_id: int):
     return redirect(url_for("partners.partner_detail", partner_id=partner_id,
                             _anchor="portal-accounts"))
@@ -50,12 +60,7 @@ def invite(partner_id: int):
         except DomainError as exc:
             status = attach_error(form, exc)
         else:
-            if accounts.mail_is_on():
-                flash(_("Invitation sent to %(email)s.", email=user.email), "success")
-            else:
-                flash(_("E-mail is off, so nothing was sent. Give %(name)s this link (it works "
-                        "once, for %(days)s days): %(url)s", name=user.display_name,
-                        days=accounts.invite_days(), url=accounts.invite_url(user)), "warning")
+            _announce_invitation(user, _("Invitation sent to %(email)s.", email=user.email))
             return _back(partner.id)
     return render_detail(partner, invite_form=form, status=form_status(form, status))
 
@@ -70,12 +75,7 @@ def resend(user_id: int):
     except DomainError as exc:
         flash(str(exc.message), "error")
     else:
-        if accounts.mail_is_on():
-            flash(_("A new invitation went to %(email)s.", email=user.email), "success")
-        else:
-            flash(_("E-mail is off, so nothing was sent. Give %(name)s this link (it works "
-                    "once, for %(days)s days): %(url)s", name=user.display_name,
-                    days=accounts.invite_days(), url=accounts.invite_url(user)), "warning")
+        _announce_invitation(user, _("A new invitation went to %(email)s.", email=user.email))
     return _back(user.partner_id)
 
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -133,14 +131,6 @@ def share_order(order_id: int):
 @require_role(*PARTNER)
 def delivery_note(shipment_id: int):
     """The delivery note (WZ) of one of the partner's shipments, as a PDF."""
-    from shopfloor.shipping.delivery_note import delivery_note_pdf
+    from shopfloor.shipping.delivery_note import delivery_note_response
 
-    shipment = _scope().shipment(shipment_id) or abort(404)
-    settings = current_app.config["SHOPFLOOR"]
-    pdf = delivery_note_pdf(shipment, {"name": settings["cooperative.name"],
-                                       "address": settings["cooperative.address"],
-                                       "nip": settings["cooperative.nip"]},
-                            time_zone=settings["time_zone"])
-    filename = shipment.number.replace("/", "-") + ".pdf"
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return delivery_note_response(_scope().shipment(shipment_id) or abort(404))

@@ -252,3 +252,18 @@ def delivery_note_pdf(shipment, cooperative: dict, time_zone: str = TIME_ZONE) -
                             subject=TITLE)
     doc.build(story, canvasmaker=functools.partial(_NumberedCanvas, number=shipment.number))
     return buffer.getvalue()
+
+
+def delivery_note_response(shipment):
+    """The delivery note as a PDF download, issued by the configured cooperative (for the
+    office's shipment page and the partners' portal alike)."""
+    from flask import Response, current_app
+
+    settings = current_app.config["SHOPFLOOR"]
+    pdf = delivery_note_pdf(shipment, {"name": settings["cooperative.name"],
+                                       "address": settings["cooperative.address"],
+                                       "nip": settings["cooperative.nip"]},
+                            time_zone=settings["time_zone"])
+    filename = shipment.number.replace("/", "-") + ".pdf"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -6,9 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask import (
     Blueprint,
-    Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -107,14 +105,6 @@ def shipment_detail(shipment_id: int):
 @require_role(*STAFF)
 def delivery_note(shipment_id: int):
     """The delivery note (WZ) as a PDF listing batches and the lots in them."""
-    from shopfloor.shipping.delivery_note import delivery_note_pdf
+    from shopfloor.shipping.delivery_note import delivery_note_response
 
-    shipment = db.session.get(Shipment, shipment_id) or abort(404)
-    settings = current_app.config["SHOPFLOOR"]
-    pdf = delivery_note_pdf(shipment, {"name": settings["cooperative.name"],
-                                       "address": settings["cooperative.address"],
-                                       "nip": settings["cooperative.nip"]},
-                            time_zone=settings["time_zone"])
-    filename = shipment.number.replace("/", "-") + ".pdf"
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return delivery_note_response(db.session.get(Shipment, shipment_id) or abort(404))
