@@ -21,6 +21,16 @@ def _safe_next(target: str | None) -> str:
     return safe_next(target, url_for("core.home"))
 
 
+def begin_session(user) -> None:
+    """Sign ``user`` in on a fresh session (no fixation), keeping the language chosen before."""
+    language = session.get("language")
+    session.clear()
+    if language and not user.language:
+        session["language"] = language
+    session.permanent = True
+    login_user(user)
+
+
 def _landing(user, target: str | None) -> str:
     """Where a person goes after signing in: the page they asked for, except that a partner's
     account only ever lands in the portal."""
@@ -45,12 +55,7 @@ def sign_in():
         except services.SignInRefused as refused:
             error = str(refused.message)
         else:
-            language = session.get("language")
-            session.clear()  # a fresh session on sign-in: no fixation
-            if language and not user.language:
-                session["language"] = language
-            session.permanent = True
-            login_user(user)
+            begin_session(user)
             return redirect(_landing(user, form.next.data))
     status = 200 if error is None and not form.errors else 422
     if error:

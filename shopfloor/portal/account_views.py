@@ -4,12 +4,13 @@ and chooses a password."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from shopfloor.auth.access import PUBLIC, require_role
 from shopfloor.auth.models import User
+from shopfloor.auth.views import begin_session
 from shopfloor.core.roles import MANAGER
 from shopfloor.errors import DomainError
 from shopfloor.extensions import db
@@ -118,12 +119,7 @@ def welcome(token: str):
         except DomainError as exc:
             status = attach_error(form, exc)
         else:
-            language = session.get("language")
-            session.clear()
-            if language and not user.language:
-                session["language"] = language
-            session.permanent = True
-            login_user(user)
+            begin_session(user)
             flash(_("Welcome, %(name)s. Your password is set.", name=user.display_name),
                   "success")
             return redirect(url_for("portal.order_list"))

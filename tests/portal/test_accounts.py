@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shopfloor.auth.models import User
 from shopfloor.notifications.models import OutboxEmail
+from tests.portal.conftest import PASSWORD as PORTAL_PASSWORD
 
 PASSWORD = "hasło partnera 2026"
 
@@ -136,38 +137,23 @@ def test_only_the_manager_invites(db_session, signed_in, make_partner):
 
 
 def test_a_partner_account_lands_in_the_portal_and_cannot_open_staff_pages(
-        db_session, client, make_partner, manager):
-    from werkzeug.security import generate_password_hash
-
+        db_session, client, make_partner, make_partner_user):
     partner = make_partner()
-    db_session.add(User(username="ola@firma.example", display_name="Ola", email="ola@firma.example",
-                        role="partner_orderer", partner_id=partner.id,
-                        password_hash=generate_password_hash(PASSWORD)))
-    db_session.commit()
+    make_partner_user(partner, "ola@firma.example", role="partner_orderer")
     response = client.submit("/sign-in", {"username": "OLA@firma.example",
-                                          "password": PASSWORD, "next": "/orders/"})
+                                          "password": PORTAL_PASSWORD, "next": "/orders/"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/portal/")
     assert client.get("/").headers["Location"].endswith("/portal/")
     for page in ("/orders/", f"/partners/{partner.id}", "/planning/day", "/jobs"):
         assert client.get(page).status_code == 403, page
 
 
-def test_disabling_ends_the_partner_session_and_sign_in(db_session, client, signed_in,
-                                                        make_partner, app):
-    from werkzeug.security import generate_password_hash
-
+def test_disabling_ends_the_partner_session_and_sign_in(db_session, signed_in, make_partner,
+                                                        make_partner_user, sign_in_as):
     partner = make_partner()
-    user = User(username="ola@firma.example", display_name="Ola", email="ola@firma.example",
-                role="partner_viewer", partner_id=partner.id,
-                password_hash=generate_password_hash(PASSWORD))
-    db_session.add(user)
-    db_session.commit()
+    user = make_partner_user(partner, "ola@firma.example")
     manager_client = signed_in("manager")
-    partner_client = app.test_client()
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
-                      partner_client.get("/sign-in").get_data(as_text=True)).group(1)
-    partner_client.post("/sign-in", data={"csrf_token": token, "username": "ola@firma.example",
-                                          "password": PASSWORD})
+    partner_client = sign_in_as(user)
     manager_client.submit(f"/portal-accounts/{user.id}/disable", {},
                           page=f"/partners/{partner.id}")
 

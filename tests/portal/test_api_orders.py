@@ -7,14 +7,12 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import pytest
-from werkzeug.security import generate_password_hash
 
-from shopfloor.auth.models import User
 from shopfloor.auth.tokens import create_token
 
 
 @pytest.fixture
-def firms(db_session, make_partner, make_order):
+def firms(db_session, make_partner, make_order, make_partner_user):
     """Two partner firms with two and one orders, and a read token of a person of each."""
     a, b = make_partner(name="Firma A"), make_partner(name="Firma B")
     orders = {"a1": make_order(partner=a, reference="A-1"),
@@ -22,11 +20,7 @@ def firms(db_session, make_partner, make_order):
               "b1": make_order(partner=b, reference="B-1")}
     secrets = {}
     for firm, key in ((a, "a"), (b, "b")):
-        user = User(username=f"{key}@firma.example", display_name=key, role="partner_viewer",
-                    partner_id=firm.id, email=f"{key}@firma.example",
-                    password_hash=generate_password_hash("hasło partnera 2026"))
-        db_session.add(user)
-        db_session.commit()
+        user = make_partner_user(firm, f"{key}@firma.example")
         secrets[key] = create_token(user, "ERP", "read").secret
     return orders, secrets
 
