@@ -1,5 +1,6 @@
 """Imports every area's models so the metadata (and Alembic) sees all tables."""
 
+from shopfloor.api.models import IdempotentRequest  # noqa: F401
 from shopfloor.audit.models import AuditEntry  # noqa: F401
 from shopfloor.auth.models import SignInAttempt, User  # noqa: F401
 from shopfloor.catalog.models import Material, Product  # noqa: F401
@@ -11,7 +12,11 @@ from shopfloor.instructions.models import (  # noqa: F401
     InstructionVersion,
 )
 from shopfloor.materials.models import MaterialLot  # noqa: F401
-from shopfloor.notifications.models import Notification, OutboxEmail  # noqa: F401
+from shopfloor.notifications.models import (  # noqa: F401
+    Notification,
+    NotificationPreference,
+    OutboxEmail,
+)
 from shopfloor.orders.models import Order, OrderLine  # noqa: F401
 from shopfloor.partners.models import Partner, PartnerContact, PartnerLine  # noqa: F401
 from shopfloor.planning.models import LineForecast, PlanAssignment  # noqa: F401
@@ -30,6 +35,7 @@ from shopfloor.stations.models import (  # noqa: F401
     WorkerSession,
     WorkerSignInAttempt,
 )
+from shopfloor.webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: F401
 from shopfloor.workers.models import (  # noqa: F401
     Absence,
     SupportProfile,

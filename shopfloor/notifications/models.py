@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopfloor.database import UTCDateTime, one_of, utcnow
@@ -64,3 +64,18 @@ class OutboxEmail(db.Model):
     # Set for mail that must go once only (a partner's weekly digest): a second job run
     # finds the key taken and queues nothing.
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+
+class NotificationPreference(db.Model):
+    """Whether a person wants an e-mail for one kind of event (a partner's people choose in
+    the portal); no row means the kind's default."""
+
+    __tablename__ = "notification_preference"
+    __table_args__ = (
+        UniqueConstraint("user_id", "event", name="uq_notification_preference_user_event"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(String(40))
+    email: Mapped[bool] = mapped_column(default=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -15,12 +16,21 @@ from shopfloor.orders.status import ORDER_MACHINE, OrderStatus
 from shopfloor.partners.models import Partner
 
 
+class OrderSource(enum.StrEnum):
+    """Who put the order in."""
+
+    OFFICE = "office"
+    PORTAL = "portal"
+    API = "api"
+
+
 class Order(db.Model):
     """A partner's order: one or more lines, each with a product, quantity and due date."""
 
     __tablename__ = "sales_order"
     __table_args__ = (
         one_of("status", ORDER_MACHINE.statuses),
+        one_of("source", OrderSource),
         Index("ix_sales_order_status_partner", "status", "partner_id"),
     )
 
@@ -38,6 +48,11 @@ class Order(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow,
                                                  index=True)
     version: Mapped[int] = mapped_column(default=1)
+    # Where the order came from: typed in the office, or requested by the partner in the
+    # portal or through the API (a draft for the manager to confirm), and by whom.
+    source: Mapped[str] = mapped_column(String(10), default=OrderSource.OFFICE.value)
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
 
     partner: Mapped[Partner] = relationship()
     lines: Mapped[list[OrderLine]] = relationship(
