@@ -596,7 +596,8 @@ def send_tap(tablet: Tablet, tap: Tap) -> tuple[float, int, str | None]:
     if tap.kind == "healthz":
         status, data, elapsed = tablet.client.send("GET", "/healthz")
         return elapsed, status, None if status == 200 else f"healthz: status {status}"
-    body = {"client_id": tap.client_id, "kind": tap.kind, "step_id": tablet.count_step_id}
+    body = {"client_id": tap.client_id, "kind": tap.kind, "step_id": tablet.count_step_id,
+            "batch_id": tablet.batch_id}
     if tap.value is not None:
         body["value"] = tap.value
     status, data, elapsed = tablet.client.send(
