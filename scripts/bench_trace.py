@@ -656,7 +656,10 @@ def measure_page(app, samples: int, reference: str | None,
     if page_path is None:
         return []
     client = app.test_client()
-    response = client.post("/sign-in", data={"username": BENCH_USER, "password": BENCH_PASSWORD})
+    form = client.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+    response = client.post("/sign-in", data={"username": BENCH_USER, "password": BENCH_PASSWORD,
+                                              "csrf_token": token.group(1) if token else ""})
     if response.status_code != 302:
         return [f"sign-in (status {response.status_code})"]
     healthz = Figure("healthz", measure(lambda i: client.get("/healthz"), samples))

@@ -142,6 +142,7 @@ def _blueprints() -> list:
     from shopfloor.portal.account_views import bp as portal_accounts
     from shopfloor.portal.account_views import welcome_bp as portal_welcome
     from shopfloor.portal.public import bp as portal_public
+    from shopfloor.portal.request_views import bp as portal_requests
     from shopfloor.portal.views import bp as portal
     from shopfloor.production.views import bp as production
     from shopfloor.scanning.views import bp as scanning
@@ -150,13 +151,14 @@ def _blueprints() -> list:
     from shopfloor.stations.views import bp as stations
     from shopfloor.tablet.views import bp as tablet
     from shopfloor.traceability.views import bp as traceability
+    from shopfloor.webhooks.views import bp as webhooks
     from shopfloor.workers.views import bp as workers
 
     return [core, public, auth, scanning, orders, production, materials, shipping, traceability,
             partners, catalog, labels, workers, instructions, stations, floor, tablet,
             day_plan, planning, scheduling, notifications, portal_accounts, portal_welcome,
-            portal, portal_public,
-            api_tokens]
+            portal, portal_public, portal_requests,
+            api_tokens, webhooks]
 
 
 def _unauthorized():

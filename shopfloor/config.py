@@ -112,6 +112,17 @@ SETTINGS: tuple[Setting, ...] = (
             "How many days ahead the order forecast loads work onto the workers' time."),
     Setting("api.rate_limit_per_minute", int, 120,
             "Requests a minute one API token may make; more are answered 429."),
+    Setting("webhooks.timeout_seconds", int, 10,
+            "How long to wait for a partner's webhook receiver, in seconds."),
+    Setting("webhooks.max_attempts", int, 8,
+            "Attempts to deliver one webhook before it is marked failed (retried after 1, 5, "
+            "15, 60, then every 240 minutes)."),
+    Setting("webhooks.ca_file", str, "",
+            "A PEM file of extra certificate authorities trusted for webhook receivers (a "
+            "private CA); empty: the system's CAs only."),
+    Setting("webhooks.allowed_private_hosts", str, "",
+            "Comma-separated host names or IPs that webhooks may reach although they are in a "
+            "private or local network; empty: only public addresses."),
     Setting("portal.invite_days", int, 7,
             "Days an invitation link to the partner portal works (1 to 30)."),
     Setting("planning.daily_plan_hour", int, 6,
@@ -275,6 +286,12 @@ def _check_values(values: dict[str, Any]) -> None:
         raise ConfigError("scheduler.lease_seconds must be at least 1.")
     if values["api.rate_limit_per_minute"] < 1:
         raise ConfigError("api.rate_limit_per_minute must be at least 1.")
+    if not 1 <= values["webhooks.timeout_seconds"] <= 120:
+        raise ConfigError("webhooks.timeout_seconds must be from 1 to 120.")
+    if values["webhooks.max_attempts"] < 1:
+        raise ConfigError("webhooks.max_attempts must be at least 1.")
+    if values["webhooks.ca_file"] and not Path(values["webhooks.ca_file"]).is_file():
+        raise ConfigError(f"webhooks.ca_file {values['webhooks.ca_file']!r} is not a file.")
     if not 1 <= values["portal.invite_days"] <= 30:
         raise ConfigError("portal.invite_days must be from 1 to 30.")
     if values["planning.daily_plan_hour"] > 23:

@@ -42,10 +42,35 @@ def _error_titles() -> dict[int, tuple[str, str]]:
         405: (_("Not allowed"), _("This page cannot be used this way.")),
         409: (_("Changed by someone else"), _("Reload the page and try again.")),
         413: (_("File too large"), _("The file is larger than allowed. Choose a smaller one.")),
+        422: (_("Check what you sent"), _("Some values were not accepted. Correct them and "
+                                          "send again.")),
         429: (_("Too many requests"), _("Wait a minute and try again.")),
         500: (_("Something went wrong"), _("The error was recorded. Try again in a moment; "
                                            "if it happens again, tell the manager.")),
     }
+
+
+def flat_errors(errors: dict) -> dict:
+    """Refused input by location, each field named by its full path, e.g. {"json":
+    {"lines.0.product_code": [...]}}: one name a client can show, whatever the nesting
+    (webargs nests list rows under their index)."""
+    flat: dict = {}
+    for location, fields in errors.items():
+        if not isinstance(fields, dict):
+            flat[str(location)] = fields
+            continue
+        named: dict = {}
+        pending = [("", fields)]
+        while pending:
+            prefix, node = pending.pop()
+            for key, value in node.items():
+                name = f"{prefix}.{key}" if prefix else str(key)
+                if isinstance(value, dict):
+                    pending.append((name, value))
+                else:
+                    named[name] = value
+        flat[str(location)] = named
+    return flat
 
 
 def _respond(code: int, detail: str | None = None, errors: dict | None = None):
@@ -54,7 +79,7 @@ def _respond(code: int, detail: str | None = None, errors: dict | None = None):
     if wants_json():
         body = {"code": code, "title": title, "message": message}
         if errors:
-            body["errors"] = errors
+            body["errors"] = flat_errors(errors)
         return jsonify(error=body), code
     if request.blueprint == "tablet":
         # A worker's tablet gets an easy-to-read page with one big way back, never the

@@ -10,8 +10,9 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from shopfloor.api.common import ID, Moment, page_of
 from shopfloor.auth.access import require_role
 from shopfloor.auth.models import ROLE_VALUES
 from shopfloor.extensions import db
@@ -31,7 +32,7 @@ RISKS = ["on_track", "at_risk", "late"]
 class OrderFiltersSchema(Schema):
     status = fields.String(validate=validate.OneOf(STATUSES),
                            metadata={"description": "Only orders in this status"})
-    updated_since = fields.AwareDateTime(
+    updated_since = Moment(
         metadata={"description": "Only orders changed at or after this moment (ISO 8601 with "
                                  "a time zone), to fetch what changed since the last call"})
 
@@ -78,7 +79,8 @@ def _orders_query():
     return select(Order).order_by(Order.created_at.desc(), Order.id.desc())
 
 
-def _order_or_404(order_id: int) -> Order:
+def order_or_404(order_id: int) -> Order:
+    """The order with this id that the account may see (a partner's own), else 404."""
     user = current_user._get_current_object()
     order = (PartnerScope.of(user).order(order_id) if user.is_partner
              else db.session.get(Order, order_id))
@@ -112,14 +114,10 @@ class Orders(MethodView):
             query = query.where(Order.status == filters["status"])
         if "updated_since" in filters:
             query = query.where(Order.updated_at >= filters["updated_since"])
-        pagination_parameters.item_count = db.session.scalar(
-            select(func.count()).select_from(query.order_by(None).subquery()))
-        page = db.session.scalars(query.offset(pagination_parameters.first_item)
-                                  .limit(pagination_parameters.page_size))
-        return [_summary(order) for order in page]
+        return [_summary(order) for order in page_of(query, pagination_parameters)]
 
 
-@blp.route("/<int:order_id>")
+@blp.route(f"/<{ID}:order_id>")
 class OrderDetail(MethodView):
     """One order."""
 
@@ -130,20 +128,29 @@ class OrderDetail(MethodView):
     @blp.alt_response(404, description="No such order (or not one of yours)")
     def get(self, order_id):
         """One order with its lines: ordered, made, shipped, due and expected dates, risk."""
-        order = _order_or_404(order_id)
-        progress = line_progress(order)
-        outlook = forecast_for_order(order)
-        lines = []
-        for line in order.lines:
-            stored = outlook.lines.get(line.id) if outlook else None
-            lines.append({
-                "id": line.id, "line_no": line.line_no, "product_code": line.product.code,
-                "product_name": line.product.name, "unit": line.product.unit,
-                "quantity": line.quantity, "made": progress[line.id].made,
-                "shipped": line.quantity_shipped, "due_date": line.due_date,
-                "expected_on": stored.projected_on if stored else None,
-                "risk": stored.risk if stored else None})
-        return {**_summary(order), "lines": lines,
-                "expected_on": outlook.projected_on if outlook else None,
-                "risk": outlook.risk if outlook else None,
-                "forecast_computed_at": outlook.computed_at if outlook else None}
+        return order_detail(order_or_404(order_id))
+
+
+def order_lines(order: Order, outlook=None) -> list[dict]:
+    """An order's lines as OrderLineSchema dumps them: progress and forecast included."""
+    progress = line_progress(order)
+    lines = []
+    for line in order.lines:
+        stored = outlook.lines.get(line.id) if outlook else None
+        lines.append({
+            "id": line.id, "line_no": line.line_no, "product_code": line.product.code,
+            "product_name": line.product.name, "unit": line.product.unit,
+            "quantity": line.quantity, "made": progress[line.id].made,
+            "shipped": line.quantity_shipped, "due_date": line.due_date,
+            "expected_on": stored.projected_on if stored else None,
+            "risk": stored.risk if stored else None})
+    return lines
+
+
+def order_detail(order: Order) -> dict:
+    """An order as OrderDetailSchema dumps it (the detail read and a created request)."""
+    outlook = forecast_for_order(order)
+    return {**_summary(order), "lines": order_lines(order, outlook),
+            "expected_on": outlook.projected_on if outlook else None,
+            "risk": outlook.risk if outlook else None,
+            "forecast_computed_at": outlook.computed_at if outlook else None}

@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from shopfloor.api.idempotency import idempotent
 from shopfloor.auth.access import require_role
 from shopfloor.core.roles import STAFF
 from shopfloor.scanning.services import resolve_scan
@@ -42,6 +43,7 @@ class Scans(MethodView):
 
     decorators = [require_role(*STAFF)]
 
+    @idempotent
     @blp.arguments(ScanRequestSchema)
     @blp.response(200, ScanResponseSchema)
     @blp.alt_response(404, description="Well-formed but unknown code")

@@ -22,7 +22,7 @@ from shopfloor.codes import KIND_ORDER
 from shopfloor.database import new_unique_code
 from shopfloor.errors import DomainError
 from shopfloor.extensions import db
-from shopfloor.orders.models import Order, OrderLine
+from shopfloor.orders.models import Order, OrderLine, OrderSource
 from shopfloor.orders.status import (
     EDITABLE,
     MANUAL_MOVES,
@@ -75,6 +75,12 @@ def _check_lines(partner: Partner, lines: list[LineData], today: date,
         raise OrderLinesInvalid(problems)
 
 
+def check_order_lines(partner_id: int | None, lines: list[LineData], today: date) -> None:
+    """Refuse lines a new order for this partner may not have (OrderLinesInvalid naming each
+    row's problems), without creating anything."""
+    _check_lines(_partner(partner_id), lines, today, set())
+
+
 def _partner(partner_id: int | None) -> Partner:
     partner = db.session.get(Partner, partner_id) if partner_id else None
     if partner is None or not partner.active:
@@ -105,16 +111,26 @@ def _set_lines(order: Order, lines: list[LineData]) -> None:
     order.earliest_due = min(line.due_date for line in lines)
 
 
-def create_order(partner_id: int | None, partner_reference: str, lines: list[LineData],
-                 user, today: date, notes: str = "") -> Order:
-    """Record a partner's order as a draft."""
+def build_order(partner_id: int | None, partner_reference: str, lines: list[LineData],
+                user, today: date, notes: str = "", *, source: str = OrderSource.OFFICE,
+                requested_by_id: int | None = None) -> Order:
+    """A new draft order checked, added to the session and audited, but not committed: for
+    services that do more in the same transaction (a partner's request notifies managers)."""
     partner = _partner(partner_id)
     _check_lines(partner, lines, today, set())
     order = Order(code=new_unique_code(Order, KIND_ORDER), partner_id=partner.id,
-                  partner_reference=partner_reference.strip(), notes=notes.strip())
+                  partner_reference=partner_reference.strip(), notes=notes.strip(),
+                  source=str(source), requested_by_id=requested_by_id)
     _set_lines(order, lines)
     db.session.add(order)
     write_audit(order, "created", user, to_status=order.status)
+    return order
+
+
+def create_order(partner_id: int | None, partner_reference: str, lines: list[LineData],
+                 user, today: date, notes: str = "") -> Order:
+    """Record a partner's order as a draft."""
+    order = build_order(partner_id, partner_reference, lines, user, today, notes)
     commit([order])
     return order
 
@@ -154,6 +170,20 @@ def _has_batches(order_line_id: int) -> bool:
         BatchAllocation.order_line_id == order_line_id).limit(1)) is not None
 
 
+def _move(order: Order, to_status: str, user, **transition) -> None:
+    """The one place an order's status changes (by hand or following production and
+    shipping): apply the transition, then publish ``order.status_changed`` to the partner
+    (webhooks, e-mail) in the same transaction, so it goes out exactly when the move is
+    committed."""
+    from shopfloor.portal.events import publish_status_changed
+
+    previous = order.status
+    apply_transition(order, ORDER_MACHINE, to_status, user, status_names=ORDER_STATUS_NAMES,
+                     **transition)
+    if order.status != previous:
+        publish_status_changed(order, previous)
+
+
 @conflict_safe
 def change_order_status(order: Order, to_status: str, user, reason: str = "",
                         expected_version: int | str | None = None) -> None:
@@ -166,8 +196,7 @@ def change_order_status(order: Order, to_status: str, user, reason: str = "",
         if not reason.strip():
             raise DomainError(_l("Say why the order is cancelled."), field="reason")
         order.cancel_reason = reason.strip()
-    apply_transition(order, ORDER_MACHINE, to_status, user, status_names=ORDER_STATUS_NAMES,
-                     reason=reason, expected_version=expected_version)
+    _move(order, to_status, user, reason=reason, expected_version=expected_version)
     commit([order])
 
 
@@ -201,4 +230,4 @@ def refresh_order_status(order: Order, user) -> None:
     statuses = [s for p in progress.values() for s in p.batch_statuses]
     target = derived_status(order, statuses, {lid: p.made for lid, p in progress.items()})
     if target != order.status and ORDER_MACHINE.can(order.status, target):
-        apply_transition(order, ORDER_MACHINE, target, user, status_names=ORDER_STATUS_NAMES)
+        _move(order, target, user)

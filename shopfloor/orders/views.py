@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from shopfloor.audit.services import history
 from shopfloor.auth.access import require_role
+from shopfloor.auth.models import User
 from shopfloor.core.roles import MANAGER, STAFF
 from shopfloor.database import utcnow
 from shopfloor.errors import DomainError
@@ -150,6 +151,8 @@ def _detail(order: Order, status_form: OrderStatusForm, status: int = 200):
                            status_form=status_form, status_names=ORDER_STATUS_NAMES,
                            overdue=overdue, entries=history(order),
                            action_names=ORDER_ACTION_NAMES,
+                           requested_by=(db.session.get(User, order.requested_by_id)
+                                         if order.requested_by_id else None),
                            editable=order.status in EDITABLE), status
 
 

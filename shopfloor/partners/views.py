@@ -54,11 +54,15 @@ def render_detail(partner: Partner, invite_form=None, status: int = 200):
     """The partner page; ``invite_form`` carries a refused invitation back to its fields."""
     from shopfloor.portal.accounts import is_invited, partner_accounts
     from shopfloor.portal.forms import PARTNER_ROLE_NAMES, InviteForm
+    from shopfloor.webhooks.queries import webhook_overview
 
+    # Managers only: supervisors have no business with the partner's systems.
+    webhooks = webhook_overview(partner.id) if current_user.role in MANAGER else None
     return render_template(
         "partners/detail.html", partner=partner, entries=history(partner),
         accounts=partner_accounts(partner), is_invited=is_invited,
-        role_names=PARTNER_ROLE_NAMES, invite_form=invite_form or InviteForm()), status
+        role_names=PARTNER_ROLE_NAMES, invite_form=invite_form or InviteForm(),
+        webhooks=webhooks), status
 
 
 @bp.route("/new", methods=["GET", "POST"])

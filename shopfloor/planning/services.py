@@ -304,8 +304,10 @@ def deadline_alerts(now: datetime) -> str:
     risk, will be late or is overdue, once per order, state and due date however often it
     runs (``OrderAlert.dedupe_key``): a worse state or a new due date is announced again,
     the same one never twice. Reads the stored forecast, so it runs after
-    ``recompute_forecasts``; overdue comes from the live order data."""
+    ``recompute_forecasts``; overdue comes from the live order data. A new at-risk or late
+    alert is also published to the order's partner (``order.at_risk``)."""
     from shopfloor.notifications.services import notify
+    from shopfloor.portal.events import publish_order_alert
 
     alerts = orders_needing_alerts(local_moment(now).date())
     managers = active_staff(Role.MANAGER)
@@ -314,6 +316,7 @@ def deadline_alerts(now: datetime) -> str:
     created = 0
     for order_id in sorted(alerts):
         alert, order = alerts[order_id], orders[order_id]
+        publish_order_alert(order, alert, now)  # before notify: its dedupe says "new alert"
         created += notify(managers, "deadline_risk", alert.dedupe_key,
                           _subject(alert.state, format_code(order.code)),
                           _body(alert, order.partner.name),

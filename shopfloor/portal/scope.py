@@ -119,6 +119,20 @@ class PartnerScope:
             select(OrderLine).join(Order, Order.id == OrderLine.order_id)
             .where(OrderLine.id == line_id, Order.partner_id == self.partner_id))
 
+    # ------------------------------------------------------------ products
+
+    def products(self) -> Select:
+        """The products the partner may order (the same rule as the order service): active,
+        made for anyone or for this partner, on a line the partner orders from."""
+        from shopfloor.catalog.models import Product
+        from shopfloor.partners.models import PartnerLine
+
+        lines = select(PartnerLine.line).where(PartnerLine.partner_id == self.partner_id)
+        return (select(Product).where(
+            Product.active.is_(True), Product.line.in_(lines),
+            or_(Product.partner_id.is_(None), Product.partner_id == self.partner_id))
+            .order_by(Product.line, Product.code))
+
     # ------------------------------------------------------------ batches
 
     def batches(self) -> Select:
@@ -165,3 +179,61 @@ class PartnerScope:
         if shipment_id is None:
             return None
         return db.session.scalar(self.shipments().where(Shipment.id == shipment_id))
+
+    # ------------------------------------------------------------ webhooks
+
+    def webhook_endpoints(self) -> Select:
+        """The partner's webhook endpoints, oldest first (active and disabled)."""
+        from shopfloor.webhooks.models import WebhookEndpoint
+
+        return (select(WebhookEndpoint).where(WebhookEndpoint.partner_id == self.partner_id)
+                .order_by(WebhookEndpoint.created_at, WebhookEndpoint.id))
+
+    def webhook_endpoint(self, endpoint_id):
+        """One of the partner's webhook endpoints by id."""
+        from shopfloor.webhooks.models import WebhookEndpoint
+
+        endpoint_id = _as_id(endpoint_id)
+        if endpoint_id is None:
+            return None
+        return db.session.scalar(self.webhook_endpoints().where(WebhookEndpoint.id == endpoint_id))
+
+    def deliveries(self) -> Select:
+        """Deliveries to any of the partner's webhook endpoints (a query to narrow further)."""
+        from shopfloor.webhooks.models import WebhookDelivery, WebhookEndpoint
+
+        return (select(WebhookDelivery)
+                .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
+                .where(WebhookEndpoint.partner_id == self.partner_id))
+
+    def deliveries_of(self, endpoint) -> Select:
+        """The deliveries to one of the partner's endpoints, newest first (none for another
+        partner's endpoint)."""
+        from shopfloor.webhooks.models import WebhookDelivery
+
+        return (self.deliveries().where(WebhookDelivery.endpoint_id == endpoint.id)
+                .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc()))
+
+    def delivery(self, delivery_id):
+        """One delivery to one of the partner's endpoints, by id."""
+        from shopfloor.webhooks.models import WebhookDelivery
+
+        delivery_id = _as_id(delivery_id)
+        if delivery_id is None:
+            return None
+        return db.session.scalar(self.deliveries().where(WebhookDelivery.id == delivery_id))
+
+    def last_deliveries(self, endpoints) -> dict:
+        """The newest delivery of each of these endpoints that is the partner's (endpoint id
+        -> delivery), in one query."""
+        from sqlalchemy import func
+
+        from shopfloor.webhooks.models import WebhookDelivery
+
+        ids = [e.id for e in endpoints if e.partner_id == self.partner_id]
+        if not ids:
+            return {}
+        newest = (select(func.max(WebhookDelivery.id)).where(WebhookDelivery.endpoint_id.in_(ids))
+                  .group_by(WebhookDelivery.endpoint_id))
+        rows = db.session.scalars(self.deliveries().where(WebhookDelivery.id.in_(newest)))
+        return {d.endpoint_id: d for d in rows}

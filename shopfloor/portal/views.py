@@ -27,12 +27,14 @@ from shopfloor.database import utcnow
 from shopfloor.orders.queries import page_of
 from shopfloor.planning.display import RISK_NAMES, slack_text
 from shopfloor.portal import display
+from shopfloor.portal.forms import PreferencesForm
 from shopfloor.portal.links import (
     StatusLinkRefused,
     issue_status_link,
     read_status_link,
     status_url,
 )
+from shopfloor.portal.preferences import preferences_of, save_preferences
 from shopfloor.portal.scope import PartnerScope
 from shopfloor.timeutil import local_today
 
@@ -134,3 +136,16 @@ def delivery_note(shipment_id: int):
     from shopfloor.shipping.delivery_note import delivery_note_response
 
     return delivery_note_response(_scope().shipment(shipment_id) or abort(404))
+
+
+@bp.route("/preferences", methods=["GET", "POST"])
+@require_role(*PARTNER)
+def preferences():
+    """The person's own e-mail choices: which news of the partner's orders they get."""
+    user = current_user._get_current_object()
+    form = PreferencesForm.of(preferences_of(user))
+    if form.validate_on_submit():
+        save_preferences(user, form.choices())
+        flash(_("Your e-mail choices are saved."), "success")
+        return redirect(url_for("portal.preferences"))
+    return render_template("portal/preferences.html", form=form), 422 if form.errors else 200

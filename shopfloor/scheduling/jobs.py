@@ -101,6 +101,12 @@ def _send_outbox(now: datetime) -> str:
     return send_outbox(now)
 
 
+def _deliver_webhooks(now: datetime) -> str:
+    from shopfloor.webhooks.delivery import deliver_webhooks
+
+    return deliver_webhooks(now)
+
+
 def _escalate_help_calls(now: datetime) -> str:
     from shopfloor.floor.jobs import escalate_help_calls
 
@@ -195,6 +201,11 @@ JOBS: dict[str, JobSpec] = {
         _l("Warns managers and supervisors when a returned garment reaches day 10 of the 14 "
            "days to answer, and again when the 14 days are up."),
         lambda _s: _every(60, label=_l("Every hour"))),
+    # After the first six (their order is tested); like send_outbox, every minute.
+    "webhooks": JobSpec(
+        _deliver_webhooks, _l("Send webhooks"),
+        _l("Posts the partners' webhooks that are waiting and retries what failed."),
+        lambda _s: _every(1)),
     "cleanup": JobSpec(
         _cleanup, _l("Clean-up"),
         _l("Deletes old job runs (keeping each job's last run), sent e-mail and read "

@@ -1,7 +1,8 @@
 """The partners' weekly status e-mail: for each active partner with open orders, one e-mail
 to each of its contacts who receives it, listing every open order with its lines' progress,
 due dates and the stored forecast's expected completion, and saying plainly when an order
-will be late. Written in the partners' language (the app's ``default_language``)."""
+will be late. Written in the partners' language (the app's ``default_language``); portal
+people who asked for it in the portal get it too, in their own language."""
 
 from __future__ import annotations
 
@@ -160,8 +161,9 @@ def _order_text(order: OrderStatusView) -> list[str]:
     return parts
 
 
-def render_partner_digest(digest: PartnerDigest) -> tuple[str, str]:
-    """The e-mail's subject and text in the current language."""
+def render_partner_digest(digest: PartnerDigest, preferences_url: str = "") -> tuple[str, str]:
+    """The e-mail's subject and text in the current language; with ``preferences_url``, for
+    a portal person who asked for it there (it says where to switch it off)."""
     subject = _("%(cooperative)s: the status of your orders, week %(week)s",
                 cooperative=digest.cooperative, week=digest.week)
     parts = [_("Hello,"), "",
@@ -170,9 +172,13 @@ def render_partner_digest(digest: PartnerDigest) -> tuple[str, str]:
     for order in digest.orders:
         parts.append("")
         parts += _order_text(order)
-    parts += ["", _("As a contact of %(partner)s you receive this e-mail every week. If you "
-                    "would rather not, please let us know.", partner=digest.partner),
-              "", _("Kind regards,"), digest.cooperative]
+    if preferences_url:
+        farewell = _("You receive this e-mail every week because you asked for it in the "
+                     "portal. You can switch it off there: %(url)s", url=preferences_url)
+    else:
+        farewell = _("As a contact of %(partner)s you receive this e-mail every week. If you "
+                     "would rather not, please let us know.", partner=digest.partner)
+    parts += ["", farewell, "", _("Kind regards,"), digest.cooperative]
     return subject, "\n".join(parts)
 
 
@@ -209,24 +215,36 @@ def partner_digests(now: datetime) -> str:
     docstring); once per contact and ISO week however often it runs (``week_key``). Nothing
     is queued while e-mail is off (``smtp.host`` empty), as for the staff's e-mail."""
     from shopfloor.notifications.services import queue_email
+    from shopfloor.portal.events import absolute_url, path_for
+    from shopfloor.portal.preferences import weekly_digest_people
 
     settings = current_app.config["SHOPFLOOR"]
     day = now.astimezone(ZoneInfo(settings["time_zone"])).date()
     if not settings["smtp.host"]:
         return _("E-mail is off (smtp.host is empty): no partner status e-mails queued.")
     queued = already = 0
-    recipients = digest_contacts()
-    for partner, contacts in recipients.items():
+    recipients, people = digest_contacts(), weekly_digest_people()
+    partners = sorted(recipients.keys() | people.keys(), key=lambda p: (p.name, p.id))
+    preferences_url = absolute_url(path_for("portal.preferences"))
+    for partner in partners:
         digest = build_partner_digest(partner, day)
         with force_locale(settings["default_language"]):
             subject, body = render_partner_digest(digest)
-        for contact in contacts:
-            if queue_email(contact.email, subject, body,
-                           dedupe_key=week_key(contact.id, day)) is None:
+        mails = [(c.email, subject, body, week_key(c.id, day))
+                 for c in recipients.get(partner, [])]
+        addresses = {email.strip().lower() for email, *_rest in mails}
+        for user in people.get(partner, []):
+            if user.email.strip().lower() in addresses:
+                continue  # also a receiving contact: one e-mail is enough
+            with force_locale(user.language or settings["default_language"]):
+                mails.append((user.email, *render_partner_digest(digest, preferences_url),
+                              f"partner-digest:user:{user.id}:{iso_week(day)}"))
+        for email, mail_subject, mail_body, key in mails:
+            if queue_email(email, mail_subject, mail_body, dedupe_key=key) is None:
                 already += 1
             else:
                 queued += 1
     db.session.commit()
     return _("Partner status e-mails for week %(week)s: %(queued)s queued for %(partners)s "
              "partners, %(already)s already sent this week.",
-             week=iso_week(day), queued=queued, partners=len(recipients), already=already)
+             week=iso_week(day), queued=queued, partners=len(partners), already=already)

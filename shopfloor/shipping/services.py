@@ -17,6 +17,7 @@ from shopfloor.extensions import db
 from shopfloor.orders.models import Order, OrderLine
 from shopfloor.orders.services import refresh_order_status
 from shopfloor.orders.status import OrderStatus
+from shopfloor.portal.events import publish_shipment_created
 from shopfloor.production.models import Batch
 from shopfloor.production.status import BatchStatus
 from shopfloor.shipping.models import DocumentCounter, Shipment, ShipmentLine
@@ -142,6 +143,7 @@ def create_shipment(order: Order, shipped_on: date | None, lines: list[ShipmentL
     for order_line in order.lines:
         db.session.refresh(order_line, ["quantity_shipped"])
     write_audit(order, "edited", user, changes={"shipped": (None, shipment.number)})
+    publish_shipment_created(shipment)  # committed with the shipment, or not at all
     refresh_order_status(order, user)
     commit([order])
     return shipment

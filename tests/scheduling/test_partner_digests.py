@@ -224,7 +224,9 @@ def test_the_digest_is_delivered_by_the_outbox_to_a_real_smtp_server(
         app, db_session, partners, smtp_server):  # noqa: F811 - the imported fixture
     _controller, handler = smtp_server()
     assert run_job("partner_digests", now=NOW).outcome == "ok"
-    sent = run_job("send_outbox", now=NOW + timedelta(minutes=1))
+    # The outbox sends what is due by the clock (the mails were queued now, whatever week
+    # the digest was for), so it runs at the real time.
+    sent = run_job("send_outbox")
     assert sent.outcome == "ok" and "Sent 2 e-mail(s), 0 failed" in sent.summary
     delivered = {tuple(rcpt): message for rcpt, message in handler.messages}
     message = delivered[("ewa@laka.example",)]
