@@ -31,7 +31,9 @@ def configure_app(app: Flask, overrides: dict[str, Any]) -> None:
     app.config.update(
         SECRET_KEY=config_module.secret_key(settings, instance_path),
         SQLALCHEMY_DATABASE_URI=config_module.database_url(settings, instance_path),
-        MAX_CONTENT_LENGTH=settings["uploads.max_bytes"],
+        # The most any request may send; _upload_limit narrows it to uploads.max_bytes for
+        # every view but the step forms, which may carry a film.
+        MAX_CONTENT_LENGTH=max(settings["uploads.max_bytes"], settings["uploads.max_video_bytes"]),
         SESSION_COOKIE_NAME="shopfloor_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -53,6 +55,18 @@ def configure_app(app: Flask, overrides: dict[str, Any]) -> None:
         hops = settings["security.proxy_hops"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.session_interface = RequestAwareSessionInterface()
+
+
+# The views whose forms may carry a step's film (uploads.max_video_bytes).
+VIDEO_ENDPOINTS = frozenset({"instructions.step_add", "instructions.step_update"})
+
+
+def _upload_limit() -> None:
+    """The largest body this request may send: a film only where a step is edited."""
+    settings = current_app.config["SHOPFLOOR"]
+    request.max_content_length = (
+        max(settings["uploads.max_bytes"], settings["uploads.max_video_bytes"])
+        if request.endpoint in VIDEO_ENDPOINTS else settings["uploads.max_bytes"])
 
 
 def _select_locale() -> str:
@@ -97,6 +111,7 @@ def register_parts(app: Flask) -> None:
         load_user_from_request,
     )
 
+    app.before_request(_upload_limit)  # first: before anything reads the body
     app.before_request(authenticate_request)
     app.before_request(csrf_unless_bearer)
     babel.init_app(app, locale_selector=_select_locale,

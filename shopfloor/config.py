@@ -135,6 +135,9 @@ SETTINGS: tuple[Setting, ...] = (
             "How many days a partner's read-only order status link stays valid (1 to 365)."),
     Setting("uploads.max_bytes", int, 10 * 1024 * 1024,
             "Largest accepted upload (photos, audio), in bytes."),
+    Setting("uploads.max_video_bytes", int, 100 * 1024 * 1024,
+            "Largest accepted step film, in bytes (it is re-encoded to a small MP4 of at "
+            "most a minute)."),
     Setting("uploads.max_image_pixels", int, 40_000_000,
             "Largest accepted image, in pixels (width x height)."),
     Setting("security.sign_in_attempts_per_account", int, 5,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -83,7 +83,14 @@ def _respond(code: int, detail: str | None = None, errors: dict | None = None):
         return jsonify(error=body), code
     if request.blueprint == "tablet":
         # A worker's tablet gets an easy-to-read page with one big way back, never the
-        # office page's long text.
+        # office page's long text; on a known station, with Help in its usual place.
+        if getattr(g, "station", None) is not None:
+            from shopfloor.tablet.views import render_station_page
+
+            try:
+                return render_station_page("error.html", code, code=code)
+            except Exception:  # noqa: BLE001 - the page without Help is still an answer
+                current_app.logger.exception("The station's error page failed")
         return render_template("tablet/error.html", code=code), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
 

@@ -44,6 +44,7 @@ PICTOGRAMS: tuple[Pictogram, ...] = (
     Pictogram("undo", "21A9", _l("Undo"), SYMBOL),
     Pictogram("timer", "E0AB", _l("Timer"), SYMBOL),
     Pictogram("camera", "1F4F7", _l("Camera"), SYMBOL),
+    Pictogram("film", "1F3AC", _l("Film"), SYMBOL),
     # Unicode has no barcode or QR code; this square resembles a QR finder pattern.
     Pictogram("scan", "1F533", _l("Scan a code"), SYMBOL),
     Pictogram("scale", "E32B", _l("Weigh"), SYMBOL),

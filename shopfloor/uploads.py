@@ -68,10 +68,10 @@ def _jpeg_within(image: Image.Image, budget: int) -> bytes:
 
 def photo_path(area: str, name: str) -> Path | None:
     """The stored file for a name this module gave out, or None (never outside the folder)."""
-    return _stored_path(area, name, ".jpg")
+    return stored_path(area, name, ".jpg")
 
 
-def _stored_path(area: str, name: str, suffix: str) -> Path | None:
+def stored_path(area: str, name: str, suffix: str) -> Path | None:
     if not name or "/" in name or "\\" in name or not name.endswith(suffix):
         return None
     path = upload_dir(area) / name
@@ -221,7 +221,7 @@ def save_audio(data: bytes, area: str) -> str:
 def audio_path(area: str, name: str) -> Path | None:
     """The stored sound clip for a name save_audio gave out, or None (never outside the
     folder)."""
-    return _stored_path(area, name, ".wav")
+    return stored_path(area, name, ".wav")
 
 
 def send_upload(path: Path | None, mimetype: str):

@@ -346,17 +346,17 @@ def floor(db_session, manager, make_product, make_batch):
     set_materials_and_tools(version, ["Baza glicerynowa"], ["Forma", "Waga"], manager)
     steps = {
         "do": add_step(version, StepData("do", "Weź formę. Postaw ją na stole.",
-                                         "Forma na stole"), manager),
+                                         "Forma na stole", "take"), manager),
         "count": add_step(version, StepData("count", "Wyjmij kostki. Policz je.",
-                                            "Kostki mydła", target_quantity=Decimal(12)),
+                                            "Kostki mydła", "count", target_quantity=Decimal(12)),
                           manager),
-        "measure": add_step(version, StepData("measure", "Zważ bazę.", "Baza na wadze",
+        "measure": add_step(version, StepData("measure", "Zważ bazę.", "Baza na wadze", "measure",
                                               settings={"measure": "weight", "min": 90,
                                                         "max": "110"}), manager),
         "scan": add_step(version, StepData("scan", "Zeskanuj etykietę olejku.",
-                                           "Butelka olejku", settings={"scan": "lot"}),
+                                           "Butelka olejku", "label", settings={"scan": "lot"}),
                          manager),
-        "check": add_step(version, StepData("check", "Sprawdź kostkę.", "Kostka mydła"),
+        "check": add_step(version, StepData("check", "Sprawdź kostkę.", "Kostka mydła", "look"),
                           manager),
     }
     for step in steps.values():

@@ -57,6 +57,8 @@ class CallRow:
     call: HelpCall
     worker: str
     station: str
+    batch: Batch | None = None
+    step: InstructionStep | None = None
 
 
 @dataclass
@@ -98,6 +100,10 @@ def build_board(now: datetime) -> Board:
             row.batch = db.session.get(Batch, last.batch_id) if last.batch_id else None
             row.step = (db.session.get(InstructionStep, last.instruction_step_id)
                         if last.instruction_step_id else None)
+        else:  # signed in, no tap yet: the batch the station is set to work on
+            station = rows[session.station_id].station
+            row.batch = (db.session.get(Batch, station.current_batch_id)
+                         if station.current_batch_id else None)
         # The silent alert: no tap for longer than this worker's coach allows (plus the
         # wait of a timer step the worker went on to: waiting is doing that step).
         alert_after = timedelta(minutes=current_support(worker.id).idle_alert_minutes)
@@ -108,6 +114,9 @@ def build_board(now: datetime) -> Board:
     for call in open_help_calls():
         worker = db.session.get(Worker, call.worker_id) if call.worker_id else None
         station = db.session.get(Station, call.station_id)
-        calls.append(CallRow(call, worker.first_name if worker else str(SOMEONE),
-                             station.name if station else ""))
+        calls.append(CallRow(
+            call, worker.first_name if worker else str(SOMEONE), station.name if station else "",
+            db.session.get(Batch, call.batch_id) if call.batch_id else None,
+            (db.session.get(InstructionStep, call.instruction_step_id)
+             if call.instruction_step_id else None)))
     return Board(calls, list(rows.values()))

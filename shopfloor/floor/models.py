@@ -18,7 +18,7 @@ class EventKind(enum.StrEnum):
 
     DONE = "done"        # the step is done, go on
     COUNT = "count"      # +1 or -1 on a counting step
-    UNDO = "undo"        # take back the worker's last count (stored as -1)
+    UNDO = "undo"        # take back the worker's last count (stored as its opposite)
     MEASURE = "measure"  # a weight or temperature typed in
     SCAN = "scan"        # a scanned label
     CHECK = "check"      # the good or the bad photo chosen

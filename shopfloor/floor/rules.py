@@ -15,7 +15,8 @@ SCAN_CODE_KINDS = {"lot": KIND_LOT, "item": KIND_ITEM}
 
 
 def count_total(events: Iterable[Any]) -> Decimal:
-    """The running count of counting events: count (+1/-1) and undo (-1) values summed.
+    """The running count of counting events: count (+1/-1) and undo (the opposite of the
+    tap it took back) values summed.
 
     Events of other kinds are ignored, so a step's whole event list can be passed.
     """

@@ -119,9 +119,11 @@ def _check_step(batch: Batch, step: InstructionStep | None, kind: str) -> None:
 def _clean_input(kind: str, value, text: str | None) -> tuple[Decimal | None, str | None]:
     """The value and text stored for an event of ``kind`` (others are dropped)."""
     if kind == EventKind.UNDO:
-        if value is not None and rules.as_decimal(value) != -1:
+        # What an undo moves by is the server's to work out (it reverses the last tap); the
+        # tablet's own guess (-1 or +1) is accepted and ignored.
+        if value is not None and rules.as_decimal(value) not in (Decimal(1), Decimal(-1)):
             raise DomainError(MSG_BAD_TAP, field="value")
-        return Decimal(-1), None
+        return None, None
     if kind == EventKind.COUNT:
         number = rules.as_decimal(value)
         if number not in (Decimal(1), Decimal(-1)):
@@ -206,6 +208,26 @@ def round_counted(batch_id: int, step_id: int, worker_id: int) -> Decimal:
     return Decimal(total or 0)
 
 
+def last_tap_to_undo(batch_id: int, step_id: int, worker_id: int) -> Decimal | None:
+    """The value of the worker's last count in this round (since their last Done) that no
+    undo has taken back yet, or None: undos take back taps newest first, like a stack."""
+    mine = (StepEvent.batch_id == batch_id, StepEvent.instruction_step_id == step_id,
+            StepEvent.worker_id == worker_id)
+    last_done = (select(func.coalesce(func.max(StepEvent.id), 0))
+                 .where(*mine, StepEvent.kind == EventKind.DONE.value).scalar_subquery())
+    taps: list[Decimal] = []
+    for kind, value in db.session.execute(
+            select(StepEvent.kind, StepEvent.value)
+            .where(*mine, StepEvent.kind.in_(sorted(rules.COUNTING_KINDS)),
+                   StepEvent.id > last_done).order_by(StepEvent.id)):
+        if kind == EventKind.UNDO:
+            if taps:
+                taps.pop()
+        else:
+            taps.append(Decimal(value))
+    return taps[-1] if taps else None
+
+
 def _apply_count(event: StepEvent, batch: Batch, session: WorkerSession) -> None:
     """Store a count or undo and move the batch's good quantity by it, in one transaction.
 
@@ -215,6 +237,11 @@ def _apply_count(event: StepEvent, batch: Batch, session: WorkerSession) -> None
     batch's version moves on, so an open office form on the batch sees the change.
     """
     _refuse_unless_working(session, batch)
+    if event.kind == EventKind.UNDO:
+        last = last_tap_to_undo(batch.id, event.instruction_step_id, session.worker_id)
+        if last is None:
+            raise DomainError(MSG_NOTHING_TO_UNDO, field="value")
+        event.value = -last  # a +1 taken back is -1, a -1 taken back is +1
     delta = event.value
     # Only what the worker counted in this round (since their last Done) can be taken back.
     if delta < 0 and round_counted(batch.id, event.instruction_step_id,
@@ -237,8 +264,8 @@ def record_step_event(session: WorkerSession, batch: Batch, step: InstructionSte
     """Store a worker's tap on a step once per ``client_id`` (a resend changes nothing).
 
     Refused when the worker is signed out, the batch is not in progress or the step is not
-    in the batch's instruction version. Counts (+1/-1) and undos (-1, only what the worker
-    counted) move the batch's good quantity, never below 0. Measures outside the step's
+    in the batch's instruction version. Counts (+1/-1) and undos (the worker's last count in
+    this round reversed) move the batch's good quantity, never below 0. Measures outside the step's
     min/max and scans of the wrong kind are stored and flagged in the result.
     """
     now = now or utcnow()

@@ -31,6 +31,8 @@ def board():
 def _call_json(row) -> dict:
     call = row.call
     return {"id": call.id, "worker": row.worker, "station": row.station, "status": call.status,
+            "batch": format_code(row.batch.code) if row.batch else None,
+            "step": row.step.position if row.step else None,
             "since": format_datetime(call.created_at, "HH:mm"),
             "acknowledge": url_for("floor.help_acknowledge", call_id=call.id),
             "close": url_for("floor.help_close", call_id=call.id)}

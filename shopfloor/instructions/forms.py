@@ -55,6 +55,9 @@ class StepForm(FlaskForm):
                             render_kw={"rows": 2})
     photo_alt = StringField(_l("What the photo shows"), validators=[Length(max=200)])
     photo = FileField(_l("Photo"), render_kw={"accept": "image/*"})
+    # capture: on a tablet, the camera opens to film the step there and then.
+    video = FileField(_l("Film of the step (optional, up to a minute)"),
+                      render_kw={"accept": "video/*", "capture": "environment"})
     target_quantity = LocalDecimalField(_l("Target"), places=None, validators=[Optional()])
     minutes = IntegerField(_l("Minutes"), validators=[Optional(), NumberRange(min=1, max=1440)])
     measure = SelectField(_l("Measures"), choices=[

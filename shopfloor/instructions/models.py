@@ -109,6 +109,8 @@ class InstructionStep(db.Model):
     photo: Mapped[str | None] = mapped_column(String(80))
     photo_alt: Mapped[str] = mapped_column(String(200), default="")
     audio: Mapped[str | None] = mapped_column(String(80))
+    # A short film of the step (optional; the photo stays the poster and the minimum).
+    video: Mapped[str | None] = mapped_column(String(80))
     pictogram: Mapped[str] = mapped_column(String(40), default="")
     # Kind-specific settings: count target, timer minutes, check photos, measure field, scan kind.
     target_quantity: Mapped[Decimal | None] = mapped_column(Numeric(14, 3))

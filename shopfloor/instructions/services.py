@@ -26,10 +26,13 @@ from shopfloor.instructions.models import (
 from shopfloor.lines import LINE_CODES
 from shopfloor.pictograms import is_pictogram
 from shopfloor.uploads import save_audio, save_photo
+from shopfloor.video import save_video
 
 PHOTO_AREA = "instructions"
 # Clips sit beside the photos; their names end in .wav (see uploads.audio_path).
 AUDIO_AREA = "instructions"
+# Films too; their names end in .mp4 (see video.video_path).
+VIDEO_AREA = "instructions"
 SCAN_KINDS = ("lot", "item")
 MEASURE_KINDS = ("weight", "temperature")
 
@@ -86,6 +89,7 @@ def new_draft(instruction: Instruction, user) -> InstructionVersion:
         number=latest.number + 1, materials=list(latest.materials), tools=list(latest.tools),
         steps=[InstructionStep(position=s.position, kind=s.kind, caption=s.caption,
                                photo=s.photo, photo_alt=s.photo_alt, audio=s.audio,
+                               video=s.video,
                                pictogram=s.pictogram, target_quantity=s.target_quantity,
                                settings=dict(s.settings or {})) for s in latest.steps])
     instruction.versions.append(draft)
@@ -135,6 +139,8 @@ class StepUploads:
     bad_photo: bytes | None = None
     audio: bytes | None = None
     remove_audio: bool = False
+    video: bytes | None = None
+    remove_video: bool = False
 
 
 STORED_SETTINGS = ("good_photo", "bad_photo")
@@ -156,6 +162,10 @@ def _store_uploads(uploads: StepUploads | None) -> tuple[dict[str, Any], dict[st
         columns["audio"] = None
     if uploads.audio:
         columns["audio"] = save_audio(uploads.audio, AUDIO_AREA)
+    if uploads.remove_video:
+        columns["video"] = None  # the file stays: a published version may still show it
+    if uploads.video:
+        columns["video"] = save_video(uploads.video, VIDEO_AREA)
     return columns, settings
 
 
@@ -270,9 +280,17 @@ def lint_version(version: InstructionVersion) -> list[LintProblem]:
                                                       "before step 1.")))
     if not version.steps:
         problems.append(LintProblem(0, "steps", _("Add at least one step.")))
+    line = version.instruction.line or (version.instruction.product.line
+                                        if version.instruction.product else None)
     for step in version.steps:
         if not step.photo:
             problems.append(LintProblem(step.position, "photo", _("Add a photo.")))
+        if not step.pictogram:
+            problems.append(LintProblem(step.position, "pictogram",
+                                        _("Choose a pictogram for what the worker does.")))
+        if step.kind == StepKind.MEASURE and not _has_range(step, line):
+            problems.append(LintProblem(step.position, "measure", _(
+                "Set the lowest and highest allowed value: this line gives no range for it.")))
         if not step.photo_alt.strip():
             problems.append(LintProblem(step.position, "photo_alt",
                                         _("Describe the photo in a few words.")))
@@ -283,6 +301,15 @@ def lint_version(version: InstructionVersion) -> list[LintProblem]:
             problems.append(LintProblem(step.position, "check",
                                         _("A check step needs a good and a bad photo.")))
     return problems
+
+
+def _has_range(step: InstructionStep, line: str | None) -> bool:
+    """Whether a measuring step's worker gets both ends of an allowed range (from the line
+    plug-in, narrowed by the step), so the tablet can say whether the value is right."""
+    from shopfloor.floor.services import measure_settings
+
+    bounds = measure_settings(step, line)
+    return bounds["min"] is not None and bounds["max"] is not None
 
 
 @conflict_safe

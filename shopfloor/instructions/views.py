@@ -17,6 +17,7 @@ from shopfloor.instructions import services
 from shopfloor.instructions.forms import InstructionForm, MaterialsForm, StepForm
 from shopfloor.instructions.models import Instruction, InstructionStep, InstructionVersion
 from shopfloor.uploads import audio_path, photo_path, send_upload
+from shopfloor.video import video_path
 
 bp = Blueprint("instructions", __name__, url_prefix="/instructions")
 
@@ -91,7 +92,9 @@ def _uploads() -> services.StepUploads:
     # step" would become the form's default and run when someone presses Enter in a field.
     return services.StepUploads(photo=read("photo"), good_photo=read("good_photo"),
                                 bad_photo=read("bad_photo"), audio=read("audio"),
-                                remove_audio=bool(request.form.get("remove_audio")))
+                                remove_audio=bool(request.form.get("remove_audio")),
+                                video=read("video"),
+                                remove_video=bool(request.form.get("remove_video")))
 
 
 def _editor(version: InstructionVersion, *, status: int = 200, step_errors=None,
@@ -224,6 +227,14 @@ def audio(name: str):
     return send_upload(audio_path(services.AUDIO_AREA, name), "audio/wav")
 
 
+@bp.get("/video/<name>")
+@require_role(*STAFF)
+def video(name: str):
+    """A step's film (stored outside static/, cached like the photos; Range requests work,
+    so a tablet can seek and stream it)."""
+    return send_upload(video_path(services.VIDEO_AREA, name), "video/mp4")
+
+
 @bp.get("/versions/<int:version_id>/preview/<int:number>")
 @require_role(*STAFF)
 def version_preview(version_id: int, number: int):
@@ -253,7 +264,8 @@ def version_preview(version_id: int, number: int):
         if line else None
 
     def media_url(name: str) -> str:
-        endpoint = "instructions.audio" if name.endswith(".wav") else "instructions.photo"
+        endpoint = ("instructions.audio" if name.endswith(".wav") else "instructions.video"
+                    if name.endswith(".mp4") else "instructions.photo")
         return url_for(endpoint, name=name)
 
     next_url = (url_for("instructions.version_preview", version_id=version.id,

@@ -69,6 +69,17 @@ def worker_locked_until(worker: Worker, station: Station | None, now: datetime |
     return rules.sign_in_locked_until(worker_failures, station_failures, limits, now)
 
 
+def station_locked_until(station: Station, now: datetime | None = None,
+                         limits: WorkerSignInLimits | None = None) -> datetime | None:
+    """When the station's sign-in opens again by itself after too many failures on it,
+    whoever tried, or None if it is open (a supervisor may unlock it sooner)."""
+    now = now or utcnow()
+    limits = limits or WorkerSignInLimits()
+    failures = _counted_failures(WorkerSignInAttempt.station_id == station.id,
+                                 WorkerSignInAttempt.at > now - limits.window)
+    return rules.sign_in_locked_until([], failures, limits, now)
+
+
 def _refuse_if_locked(worker: Worker, station: Station, now: datetime,
                       limits: WorkerSignInLimits) -> None:
     retry_at = worker_locked_until(worker, station, now, limits)

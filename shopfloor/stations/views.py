@@ -81,7 +81,9 @@ def _detail(station: Station, status: int = 200, workers_form=None, revoke_form=
     form = workers_form or ExpectedWorkersForm(formdata=None, workers=expected,
                                                version=station.version)
     form.workers.choices = [SelectChoice(w.id, w.first_name) for w in workers]
-    locked = {w.id: signin.worker_locked_until(w, station) for w in workers if w.id in expected}
+    station_locked = signin.station_locked_until(station)
+    # A worker shows as locked by their own failures; the station's lock has its own button.
+    locked = {w.id: signin.worker_locked_until(w, None) for w in workers if w.id in expected}
     here = this_tablet()
     candidates = select(Batch).where(Batch.status.in_(sorted(services.ASSIGNABLE)))
     if station.line:
@@ -94,6 +96,7 @@ def _detail(station: Station, status: int = 200, workers_form=None, revoke_form=
                            revoke_form=revoke_form or RevokeForm(formdata=None,
                                                                  version=station.version),
                            sessions=signin.open_sessions(station), locked=locked,
+                           station_locked=station_locked,
                            workers={w.id: w for w in workers}, entries=history(station),
                            is_here=here is not None and here.id == station.id), status
 
@@ -169,6 +172,16 @@ def station_reenrol(station_id: int):
     flash(_("This tablet is now the station %(name)s.", name=station.name), "success")
     return set_station_cookie(redirect(url_for("stations.station_detail",
                                                station_id=station.id)), token)
+
+
+@bp.post("/<int:station_id>/unlock")
+@require_role(*STAFF)
+def station_unlock(station_id: int):
+    """Open the station's sign-in again after too many wrong answers on it."""
+    station = db.session.get(Station, station_id) or abort(404)
+    signin.unlock_station(station, _user())
+    flash(_("Workers can sign in on %(name)s again.", name=station.name), "success")
+    return redirect(url_for("stations.station_detail", station_id=station.id))
 
 
 @bp.post("/<int:station_id>/unlock/<int:worker_id>")

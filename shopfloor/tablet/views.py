@@ -48,6 +48,7 @@ from shopfloor.tablet.services import (
     work_for,
 )
 from shopfloor.uploads import audio_path, photo_path, send_upload
+from shopfloor.video import video_path
 from shopfloor.workers.models import Worker
 
 bp = Blueprint("tablet", __name__, url_prefix="/t")
@@ -66,6 +67,11 @@ def _render(template: str, status: int = 200, **context):
     context.setdefault("help_call", help_state(g.station, worker_id))
     return render_template(f"tablet/{template}", station=g.station, tap_id=_tap_id(),
                            media_url=_media_url, preview=False, **context), status
+
+
+def render_station_page(template: str, status: int = 200, **context):
+    """A worker screen of this station (with its Help box), for the error handler."""
+    return _render(template, status, **context)
 
 
 def _media_url(name: str) -> str:
@@ -337,11 +343,14 @@ def help_status():
 @bp.get("/media/<area>/<name>")
 @require_role(STATION)
 def media(area: str, name: str):
-    """Step photos, workers' photos and step clips for the tablet, cached (never changed)."""
+    """Step photos, films and clips, and workers' photos, for the tablet, cached (never
+    changed)."""
     if area not in MEDIA_AREAS:
         abort(404)
     if name.endswith(".wav"):
         return send_upload(audio_path(area, name), "audio/wav")
+    if name.endswith(".mp4"):
+        return send_upload(video_path(area, name), "video/mp4")
     return send_upload(photo_path(area, name), "image/jpeg")
 
 

@@ -9,10 +9,29 @@ const text = document.getElementById("board-text").dataset;
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
 let seen = new Set([...list.querySelectorAll("li")].map((li) => li.dataset.id));
 let audio = null;
+const soundButton = document.getElementById("board-sound");
+
+// Browsers keep an AudioContext silent until the page has been touched: the first tap or
+// key anywhere (or the sound button) wakes it, and the button says that the sound is on.
+function wakeSound() {
+  try {
+    audio = audio || new AudioContext();
+    if (audio.state === "suspended") audio.resume();
+  } catch (error) {
+    return;
+  }
+  soundButton.setAttribute("aria-pressed", "true");
+  soundButton.textContent = soundButton.dataset.on;
+}
+["pointerdown", "keydown"].forEach((name) => {
+  document.addEventListener(name, wakeSound, { once: true });
+});
+soundButton.addEventListener("click", () => { wakeSound(); chime(); });
 
 function chime() {
   try {
     audio = audio || new AudioContext();
+    if (audio.state === "suspended") audio.resume();
     [[0, 660], [0.18, 880]].forEach(([delay, frequency]) => {
       const oscillator = audio.createOscillator();
       const gain = audio.createGain();
@@ -43,7 +62,9 @@ function actionForm(action, label, primary) {
 function drawCalls(calls) {
   list.replaceChildren(...calls.map((call) => {
     const item = element("li", { className: `help-call help-${call.status}` },
-      element("strong", { textContent: call.worker }), ` · ${call.station} · ${call.since} `);
+      element("strong", { textContent: call.worker }),
+      ` · ${[call.station, call.batch, call.step ? `${text.step} ${call.step}` : ""]
+        .filter(Boolean).join(" · ")} · ${call.since} `);
     item.dataset.id = String(call.id);
     if (call.status === "acknowledged") {
       item.append(element("span", { className: "status status-awaiting_qc",

@@ -97,6 +97,32 @@ if (body.dataset.autoplay === "1") {
   if (first) window.addEventListener("load", () => speak(first));
 }
 
+// ---------------------------------------------------------------- film
+
+// A step's film plays in the photo's place when the worker taps Watch, once, then the
+// photo comes back (the worker chooses this prompt level; nothing plays by itself).
+document.querySelectorAll("[data-film]").forEach((button) => {
+  const step = button.closest(".step");
+  const video = step.querySelector("[data-step-video]");
+  const photo = step.querySelector("img.step-photo");
+  const label = button.querySelector("span");
+  function stop() {
+    video.pause();
+    video.hidden = true;
+    if (photo) photo.hidden = false;
+    label.textContent = button.dataset.textPlay;
+  }
+  button.addEventListener("click", () => {
+    if (!video.hidden) { stop(); return; }
+    if (photo) photo.hidden = true;
+    video.hidden = false;
+    label.textContent = button.dataset.textStop;
+    video.currentTime = 0;
+    video.play().catch(stop);
+  });
+  video.addEventListener("ended", stop);
+});
+
 // ---------------------------------------------------------------- help
 
 const helpState = document.getElementById("help-state");
@@ -204,11 +230,15 @@ if (counter) {
     return answer;
   }
 
+  // This screen's taps, newest last: Take back reverses the newest one (a +1 or a -1). The
+  // server works out the same from what it stored, and its answer sets the true figure.
+  const taps = [];
   counter.querySelectorAll("[data-count-tap]").forEach((button) => {
     button.addEventListener("click", () => {
       const tap = button.dataset.countTap;
       const kind = tap === "undo" ? "undo" : "count";
-      const value = tap === "undo" ? -1 : Number(tap);
+      const value = tap === "undo" ? -(taps.length ? taps.pop() : 1) : Number(tap);
+      if (kind === "count") taps.push(value);
       // Show the change at once; the server's answer then sets the true figure.
       const count = Math.max(0, Number(shown.textContent) + value);
       const target = Number(counter.querySelector("[data-target]").textContent);
@@ -228,6 +258,8 @@ if (counter) {
         if (answer.count >= answer.target && value > 0) sounds.good();
       }).catch((error) => {
         waiting -= 1;
+        // The tap did not count: forget it (or give back the tap an undo would have taken).
+        if (kind === "count") taps.splice(taps.lastIndexOf(value), 1); else taps.push(-value);
         // Take the early change back: the screen shows only what was saved.
         const back = Math.max(0, Number(shown.textContent) - value);
         shown.textContent = String(back);

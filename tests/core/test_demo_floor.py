@@ -177,7 +177,7 @@ def test_a_stopped_load_is_finished_by_the_next_one(db_session):
     instruction = create_instruction(soap.title, None, product_id=product_id, line="soap")
     step = soap.steps[0]
     add_step(instruction.versions[0], StepData(kind=step.kind, caption=step.caption,
-                                               photo_alt=step.alt,
+                                               photo_alt=step.alt, pictogram=step.pictogram,
                                                settings=dict(step.settings)), None)
     load_demo_data()
     [version] = instruction.versions

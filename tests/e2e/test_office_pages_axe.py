@@ -26,7 +26,8 @@ def test_every_office_page_has_no_axe_violation(page, app, output_dir):
     author = db.session.scalar(select(User).where(User.username == "supervisor"))
     instruction = create_instruction("Mydło lawendowe", author)
     draft = instruction.versions[0]
-    add_step(draft, StepData("count", "Policz kostki.", "Kostki", target_quantity=12), author)
+    add_step(draft, StepData("count", "Policz kostki.", "Kostki", "count", target_quantity=12),
+             author)
     from shopfloor.stations.services import enrol_station
 
     station, _token = enrol_station("Stół mydlarski 1", "soap", author)
@@ -96,3 +97,47 @@ def test_every_office_page_has_no_axe_violation(page, app, output_dir):
         assert worker_axe_violations(page) == [], number
     page.goto(f"/batches/{batches['garments'].id}")
     page.screenshot(path=str(output_dir / "batch-garments-1280x800.png"), full_page=True)
+
+
+def test_the_supervisor_screens_pass_axe_on_an_upright_tablet_too(chromium, live_server, app,
+                                                                 output_dir):
+    """Supervisors author, enrol stations and watch the board on a tablet held either way:
+    their screens at 800x1280 as well (the office pages above run at 1280x800)."""
+    from shopfloor.core.demo import load_demo_data
+    from shopfloor.extensions import db
+    from shopfloor.instructions.models import InstructionVersion
+    from shopfloor.stations.models import Station
+    from shopfloor.workers.models import Worker
+
+    load_demo_data()
+    version = db.session.scalars(select(InstructionVersion).where(
+        InstructionVersion.status == "published")).first()
+    station = db.session.scalars(select(Station)).first()
+    worker = db.session.scalars(select(Worker)).first()
+    urls = ["/board", "/stations/", "/stations/enrol", f"/stations/{station.id}",
+            "/instructions/", "/instructions/new", f"/instructions/versions/{version.id}",
+            "/workers/", f"/workers/{worker.id}", "/scan"]
+    context = chromium.new_context(base_url=live_server, locale="pl-PL",
+                                   viewport={"width": 800, "height": 1280})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto("/sign-in")
+    page.get_by_label("Nazwa użytkownika").fill("supervisor")
+    page.get_by_label("Hasło").fill("supervisor-demo")
+    page.get_by_role("button", name="Zaloguj się").click()
+    page.wait_for_url("**/")
+    failures = {}
+    for url in urls:
+        assert page.goto(url).status == 200, url
+        violations = axe_violations(page)
+        if violations:
+            failures[url] = violations
+    for number in range(1, len(version.steps) + 1):
+        page.goto(f"/instructions/versions/{version.id}/preview/{number}")
+        violations = worker_axe_violations(page)
+        if violations:
+            failures[f"preview {number}"] = violations
+    page.goto("/board")
+    page.screenshot(path=str(output_dir / "board-800x1280.png"), full_page=True)
+    context.close()
+    assert failures == {}

@@ -26,7 +26,7 @@ def draft_step(make_user):
     author = make_user(username="opiekun", password="hasło opiekuna 1", role="supervisor",
                        language="en")
     instruction = create_instruction("Mydło lawendowe", author)
-    return add_step(instruction.versions[0], StepData("do", "Weź formę.", "Forma"), author)
+    return add_step(instruction.versions[0], StepData("do", "Weź formę.", "Forma", "take"), author)
 
 
 def open_editor(browser, live_server, draft_step, **context_options):

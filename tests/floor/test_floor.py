@@ -155,6 +155,31 @@ def test_undo_takes_back_only_what_was_counted(fl, floor, db_session):
     assert step_event_count(db_session) == 2
 
 
+def test_undo_reverses_the_last_tap_newest_first_whichever_way_it_went(fl, floor, db_session):
+    step = floor.steps["count"]
+    for value in (1, 1, 1, -1):  # three up, one down by mistake: 2
+        fl.record_step_event(floor.session, floor.batch, step, "count", tap(), value=value)
+    moved = []
+    for _ in range(4):  # the -1 comes back as +1, then the three +1 go, newest first
+        result = fl.record_step_event(floor.session, floor.batch, step, "undo", tap(), value=-1)
+        moved.append((result.event.value, result.total))
+    assert moved == [(1, 3), (-1, 2), (-1, 1), (-1, 0)]
+    assert refused_field(fl.record_step_event, floor.session, floor.batch, step, "undo",
+                         tap()) == "value"
+    db_session.refresh(floor.batch)
+    assert floor.batch.good_quantity == 0
+
+
+def test_undo_does_not_reach_back_past_the_last_done(fl, floor):
+    step = floor.steps["count"]
+    fl.record_step_event(floor.session, floor.batch, step, "count", tap(), value=1)
+    fl.record_step_event(floor.session, floor.batch, step, "done", tap())
+    fl.record_step_event(floor.session, floor.batch, step, "count", tap(), value=1)
+    assert fl.record_step_event(floor.session, floor.batch, step, "undo", tap()).total == 1
+    assert refused_field(fl.record_step_event, floor.session, floor.batch, step, "undo",
+                         tap()) == "value"
+
+
 def test_an_event_for_a_batch_not_in_progress_is_refused(fl, floor, manager, make_batch,
                                                          db_session):
     from shopfloor.production.services import move_batch

@@ -82,7 +82,7 @@ def stored_clips(app) -> set[Path]:
 def draft_step(make_product, manager):
     product = make_product(line="soap")
     instruction = create_instruction("Mydło lawendowe", manager, product_id=product.id)
-    return add_step(instruction.versions[0], StepData("do", "Weź formę.", "Forma"), manager)
+    return add_step(instruction.versions[0], StepData("do", "Weź formę.", "Forma", "take"), manager)
 
 
 def test_a_stereo_clip_is_stored_as_16_khz_mono_16_bit_of_the_same_length(draft_step, manager):

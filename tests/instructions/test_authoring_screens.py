@@ -48,18 +48,20 @@ def test_a_supervisor_builds_and_publishes_an_instruction(signed_in, make_produc
     assert "Krok liczenia potrzebuje celu" in response.get_data(as_text=True)
     assert post(client, f"/instructions/versions/{version_id}/steps", {
         "kind": "count", "caption": "Policz kostki.", "photo_alt": "Kostki",
-        "target_quantity": "12", "photo": (io.BytesIO(jpeg()), "b.jpg")},
+        "pictogram": "count", "target_quantity": "12", "photo": (io.BytesIO(jpeg()), "b.jpg")},
         editor).status_code == 302
 
     refused = client.submit(f"/instructions/versions/{version_id}/publish", {}, page=editor)
     assert refused.status_code == 422
     assert "Tekst jest trudny do czytania" in refused.get_data(as_text=True)
+    # The first step has no pictogram yet: the lint says so too.
+    assert "Wybierz piktogram" in refused.get_data(as_text=True)
 
     instruction = db_session.scalar(select(Instruction))
     step = instruction.versions[0].steps[0]
     assert post(client, f"/instructions/steps/{step.id}", {
         "action": "save", "kind": "do", "caption": "Weź formę. Postaw ją na stole.",
-        "photo_alt": "Forma na stole"}, editor).status_code == 302
+        "photo_alt": "Forma na stole", "pictogram": "take"}, editor).status_code == 302
     assert post(client, f"/instructions/steps/{step.id}", {"action": "down"},
                 editor).status_code == 302
     published = client.submit(f"/instructions/versions/{version_id}/publish", {}, page=editor)
@@ -136,3 +138,40 @@ def test_a_measuring_step_gets_its_range_from_the_editor(signed_in, make_product
     assert (step.settings["min"], step.settings["max"]) == ("370", "400.5")
     page = client.get(editor).get_data(as_text=True)
     assert 'value="400,5"' in page
+
+
+def test_a_film_is_uploaded_with_the_step_form_and_a_wrong_file_is_refused_next_to_it(
+        app, signed_in, make_product, db_session, tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from shopfloor.instructions.models import InstructionStep
+    from tests.instructions.test_video import film
+
+    # Photos and clips may be 50 KB here; a film may be bigger, on the step forms only.
+    settings = app.config["SHOPFLOOR"]
+    monkeypatch.setitem(app.config, "SHOPFLOOR", replace(
+        settings, values={**settings.values, "uploads.max_bytes": 50_000}))
+    client = signed_in("supervisor")
+    product = make_product(line="soap")
+    editor = client.submit("/instructions/new", {"title": "Mydło", "product_id": str(product.id),
+                                                 "line": ""}).headers["Location"]
+    version_id = int(re.search(r"/versions/(\d+)", editor).group(1))
+    fields = {"kind": "do", "caption": "Weź formę.", "photo_alt": "Forma", "pictogram": "take"}
+    refused = post(client, f"/instructions/versions/{version_id}/steps", {
+        **fields, "video": (io.BytesIO(b"nie film" * 50), "film.mp4")}, editor)
+    assert refused.status_code == 422
+    assert "Ten plik nie jest filmem" in refused.get_data(as_text=True)
+    assert db_session.scalar(select(InstructionStep)) is None  # nothing half-saved
+    big = film(tmp_path, 2)
+    assert len(big) > 50_000
+    added = post(client, f"/instructions/versions/{version_id}/steps", {
+        **fields, "video": (io.BytesIO(big), "film.mp4")}, editor)
+    assert added.status_code == 302
+    step = db_session.scalar(select(InstructionStep))
+    assert step.video.endswith(".mp4")
+    page = client.get(editor).get_data(as_text=True)
+    assert f"/instructions/video/{step.video}" in page and "Usuń film przy zapisie" in page
+    assert client.client.get(f"/instructions/video/{step.video}").mimetype == "video/mp4"
+    # Elsewhere the usual limit holds.
+    assert client.client.post("/scan/frame", data=b"\0" * 60_000,
+                              content_type="application/octet-stream").status_code == 413

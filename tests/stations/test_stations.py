@@ -458,3 +458,27 @@ def test_the_database_allows_one_open_session_per_worker(st, make_worker, make_s
     with pytest.raises(IntegrityError):
         db_session.commit()
     db_session.rollback()
+
+
+def test_the_station_page_shows_a_locked_station_and_a_supervisor_unlocks_it(
+        st, make_worker, make_station, signed_in):
+    workers = [make_worker(name) for name in ("Kasia", "Tomek", "Ola", "Jan", "Ewa", "Piotr",
+                                              "Ala")]
+    station, _token = make_station(workers=workers)
+    for n, worker in enumerate(workers):  # 21 wrong badges, 3 a worker: the station locks
+        for _ in range(3):
+            refusal(st, st.finish_sign_in, station, worker.id, workers[n - 1].code)
+    assert st.station_locked_until(station) is not None
+    assert "Zawołaj opiekuna" in refusal(st, st.start_sign_in, station, workers[0].id)
+
+    client = signed_in("supervisor")
+    page = client.get(f"/stations/{station.id}").get_data(as_text=True)
+    assert "Odblokuj stanowisko" in page
+    assert "Zablokowani po zbyt wielu próbach" not in page  # no worker is locked by their own
+    response = client.submit(f"/stations/{station.id}/unlock", {},
+                             page=f"/stations/{station.id}")
+    assert response.status_code == 302
+    assert st.station_locked_until(station) is None
+    assert "Odblokuj stanowisko" not in client.get(f"/stations/{station.id}").get_data(
+        as_text=True)
+    assert st.start_sign_in(station, workers[0].id).method == "badge"

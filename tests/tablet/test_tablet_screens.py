@@ -327,7 +327,7 @@ def test_grouped_steps_share_a_screen_and_one_done(floor, tablet, manager, db_se
 
     draft = new_draft(floor.instruction, manager)
     for caption in ("Umyj ręce.", "Załóż fartuch."):
-        step = add_step(draft, StepData("do", caption, "Ręce"), manager)
+        step = add_step(draft, StepData("do", caption, "Ręce", "take"), manager)
         set_step_photo(step, floor_photo(), manager)
     publish_version(draft, manager)
     floor.batch.instruction_version_id = draft.id
@@ -573,7 +573,7 @@ def test_work_given_before_its_instruction_was_published_gets_it_when_published(
     instruction = create_instruction("Mydło różane", manager, product_id=product.id)
     draft = instruction.versions[0]
     set_materials_and_tools(draft, ["Baza"], ["Forma"], manager)
-    step = add_step(draft, StepData("do", "Weź formę.", "Forma"), manager)
+    step = add_step(draft, StepData("do", "Weź formę.", "Forma", "take"), manager)
     set_step_photo(step, floor_photo(), manager)
     publish_version(draft, manager)
     db_session.refresh(batch)
@@ -596,3 +596,24 @@ def test_the_tablet_camera_frame_is_read_on_the_server_for_the_station_only(floo
     refused = tablet.client.post("/t/frame", data={"frame": (io.BytesIO(frame), "f.png")},
                                  headers={"X-CSRFToken": token})
     assert refused.status_code == 403
+
+
+def test_a_step_film_shows_a_watch_button_and_streams_to_the_station(floor, tablet, db_session,
+                                                                     tmp_path):
+    from shopfloor.instructions.services import VIDEO_AREA
+    from shopfloor.video import save_video
+    from tests.instructions.test_video import film
+
+    step = floor.steps["do"]
+    step.video = save_video(film(tmp_path, 1), VIDEO_AREA)
+    db_session.commit()
+    page = text(tablet.get(f"/t/work/step/{screen_of(floor, 'do')}"))
+    assert f'src="/t/media/instructions/{step.video}"' in page
+    assert 'preload="none"' in page  # the step page stays light: the film loads on Watch
+    assert "Obejrzyj" in page
+    whole = tablet.client.get(f"/t/media/instructions/{step.video}")
+    assert whole.status_code == 200 and whole.mimetype == "video/mp4"
+    part = tablet.client.get(f"/t/media/instructions/{step.video}",
+                             headers={"Range": "bytes=0-99"})
+    assert part.status_code == 206 and len(part.data) == 100  # a tablet can seek
+    assert part.data == whole.data[:100]

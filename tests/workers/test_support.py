@@ -85,7 +85,7 @@ def test_waiting_for_a_timer_step_is_not_idle(floor, manager, db_session):
     from tests.conftest import floor_photo
 
     draft = new_draft(floor.instruction, manager)
-    timer = add_step(draft, StepData("timer", "Poczekaj. Mydło stygnie.", "Forma",
+    timer = add_step(draft, StepData("timer", "Poczekaj. Mydło stygnie.", "Forma", "wait",
                                      settings={"minutes": 30}), manager)
     set_step_photo(timer, floor_photo(), manager)
     move_step(timer, 2, manager)
