@@ -33,7 +33,8 @@ def configure_app(app: Flask, overrides: dict[str, Any]) -> None:
         SQLALCHEMY_DATABASE_URI=config_module.database_url(settings, instance_path),
         # The most any request may send; _upload_limit narrows it to uploads.max_bytes for
         # every view but the step forms, which may carry a film.
-        MAX_CONTENT_LENGTH=max(settings["uploads.max_bytes"], settings["uploads.max_video_bytes"]),
+        MAX_CONTENT_LENGTH=max(settings["uploads.max_bytes"], settings["uploads.max_video_bytes"])
+        + FORM_HEADROOM,
         SESSION_COOKIE_NAME="shopfloor_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -59,14 +60,18 @@ def configure_app(app: Flask, overrides: dict[str, Any]) -> None:
 
 # The views whose forms may carry a step's film (uploads.max_video_bytes).
 VIDEO_ENDPOINTS = frozenset({"instructions.step_add", "instructions.step_update"})
+# Room for a form's other fields, so that a file a little over its limit still reaches the
+# service, which refuses it with a message next to its field (not a bare 413 page).
+FORM_HEADROOM = 1024 * 1024
 
 
 def _upload_limit() -> None:
     """The largest body this request may send: a film only where a step is edited."""
     settings = current_app.config["SHOPFLOOR"]
-    request.max_content_length = (
-        max(settings["uploads.max_bytes"], settings["uploads.max_video_bytes"])
-        if request.endpoint in VIDEO_ENDPOINTS else settings["uploads.max_bytes"])
+    largest = settings["uploads.max_bytes"]
+    if request.endpoint in VIDEO_ENDPOINTS:
+        largest = max(largest, settings["uploads.max_video_bytes"])
+    request.max_content_length = largest + FORM_HEADROOM
 
 
 def _select_locale() -> str:

@@ -25,7 +25,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from shopfloor.auth.access import STATION, require_role
+from shopfloor.auth.access import PUBLIC, STATION, require_role
 from shopfloor.errors import DomainError
 from shopfloor.extensions import db
 from shopfloor.floor import services as floor
@@ -93,7 +93,8 @@ def home():
     """The station's photo screen: tap your photo to start."""
     if g.worker_session is not None:
         return redirect(url_for("tablet.work"))
-    return _render("home.html", workers=stations.expected_workers(g.station))
+    # Nobody is signed in: the tablet forgets any task screens it kept for working offline.
+    return _render("home.html", workers=stations.expected_workers(g.station), forget_work=True)
 
 
 def _challenge(worker: Worker):
@@ -173,7 +174,7 @@ def _signed_in_work() -> Work:
 def work():
     """"My work now": the batch the supervisor gave this station, with its picture."""
     work = _signed_in_work()
-    return _render("work.html", work=work)
+    return _render("work.html", work=work, offline_pages=offline_pages(work))
 
 
 @bp.get("/work/start")
@@ -183,7 +184,39 @@ def start():
     work = _signed_in_work()
     if not work.screens:
         return redirect(url_for("tablet.work"))
-    return _render("start.html", work=work)
+    return _render("start.html", work=work, offline_pages=offline_pages(work))
+
+
+def offline_pages(work: Work) -> list[str]:
+    """The screens of the task the tablet keeps for working without a network (the
+    service worker, static/js/tablet-sw.js): my work now, materials, every step screen,
+    the end."""
+    if not work.screens:
+        return []
+    return [url_for("tablet.work"), url_for("tablet.start"),
+            *(url_for("tablet.step", number=n) for n in range(1, len(work.screens) + 1)),
+            url_for("tablet.end")]
+
+
+@bp.get("/offline")
+@require_role(STATION)
+def offline():
+    """What the tablet shows when it has no network and no kept copy of a screen."""
+    return _render("offline.html")
+
+
+@bp.get("/sw.js")
+@require_role(PUBLIC)
+def service_worker():
+    """The tablet's service worker, served under /t/ so that it may control the worker
+    screens; checked for an update on every visit (no-cache)."""
+    from flask import send_from_directory
+
+    response = send_from_directory(current_app.static_folder, "js/tablet-sw.js",
+                                   mimetype="text/javascript", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/t/"
+    return response
 
 
 def _screen_context(work: Work, number: int) -> dict:
@@ -193,6 +226,7 @@ def _screen_context(work: Work, number: int) -> dict:
     steps = work.steps_on(screen)
     step = steps[0]
     context = {"work": work, "screen": screen, "steps": steps, "step": step,
+               "next_url": _next_url(work, number),
                "dots": screens.dots(len(work.steps), screen),
                "back_url": url_for("tablet.step", number=number - 1) if number > 1
                else url_for("tablet.start")}

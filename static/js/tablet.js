@@ -4,9 +4,12 @@
 // call's state, and a gentle reminder after a while without a tap.
 
 import { barcodeDetector, frameToServer } from "./camera.js";
+import { freshTapIds, startOffline } from "./offline.js";
 
 const body = document.body;
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
+freshTapIds();
+startOffline(body);
 
 // ---------------------------------------------------------------- ids and sound
 
@@ -94,7 +97,18 @@ document.querySelectorAll("[data-speak]").forEach((button) => {
 });
 if (body.dataset.autoplay === "1") {
   const first = document.querySelector("[data-speak]");
-  if (first) window.addEventListener("load", () => speak(first));
+  if (first) window.addEventListener("load", () => autoplay(first));
+}
+// Browsers refuse sound on a page nobody has touched yet (a kiosk may allow it, see the
+// README): then the speaker button pulses, so one tap plays it.
+function autoplay(button) {
+  const untouched = navigator.userActivation && !navigator.userActivation.hasBeenActive;
+  if (untouched) {
+    button.classList.add("speaker-wants-tap");
+    button.addEventListener("click", () => button.classList.remove("speaker-wants-tap"),
+                            { once: true });
+  }
+  speak(button);
 }
 
 // ---------------------------------------------------------------- film
@@ -250,6 +264,8 @@ if (counter) {
       waiting += 1;
       queue = queue.then(() => send(kind, value)).then((answer) => {
         waiting -= 1;
+        // No network: the tap waits on the tablet and the screen keeps its own figure.
+        if (answer.queued) return;
         // The server's figure, once no later tap is still on its way (no flicker).
         if (waiting === 0) {
           shown.textContent = String(answer.count);

@@ -23,7 +23,7 @@ def test_the_editor_shows_the_chosen_pictogram_before_and_after_saving(page, mak
 
     author = make_user(username="ola", password="hasło opiekunki", role="supervisor")
     draft = create_instruction("Mydło lawendowe", author, line="soap").versions[0]
-    step = add_step(draft, StepData("do", "Wlej bazę.", "Dzbanek", "take"), author)
+    step = add_step(draft, StepData("do", "Wlej bazę.", "Dzbanek"), author)
     page.goto(f"/sign-in?next=/instructions/versions/{draft.id}")
     page.get_by_label("Nazwa użytkownika").fill("ola")
     page.get_by_label("Hasło").fill("hasło opiekunki")

@@ -313,3 +313,29 @@ def test_the_other_worker_screens_pass_axe_too(chromium, live_server, floor, man
     assert "Zapytaj opiekuna" in tab.locator("main").inner_text()
     assert worker_axe_violations(tab) == []
     stranger.close()
+
+
+def test_read_aloud_by_itself_asks_for_a_tap_where_the_browser_refuses_sound(
+        chromium, live_server, floor, manager):
+    """A worker whose coach set "read aloud by itself": the step's caption is spoken on
+    arrival, and since a browser may refuse sound on a page not yet touched, the speaker
+    button pulses until the worker taps it."""
+    from shopfloor.workers.services import SupportData, set_support
+
+    set_support(floor.worker, SupportData(audio_autoplay=True), manager)
+    context = tablet_context(chromium, live_server, floor.token, TABLET_SIZES["portrait"])
+    tab = context.new_page()
+    tab.goto(f"/t/sign-in/{floor.worker.id}")
+    tab.keyboard.type(floor.worker.code)
+    tab.keyboard.press("Enter")
+    tab.wait_for_url("**/t/work")
+    tab.goto("/t/work/step/1")
+    tab.wait_for_function("() => window.speechSynthesis.spoken.length > 0")
+    assert tab.evaluate("() => window.speechSynthesis.spoken") == [
+        ["pl-PL", "Weź formę. Postaw ją na stole."]]
+    speaker = tab.get_by_role("button", name="Posłuchaj")
+    assert "speaker-wants-tap" in speaker.get_attribute("class")
+    speaker.click()
+    assert "speaker-wants-tap" not in speaker.get_attribute("class")
+    assert len(tab.evaluate("() => window.speechSynthesis.spoken")) == 2
+    context.close()

@@ -151,6 +151,7 @@ def test_a_film_is_uploaded_with_the_step_form_and_a_wrong_file_is_refused_next_
     settings = app.config["SHOPFLOOR"]
     monkeypatch.setitem(app.config, "SHOPFLOOR", replace(
         settings, values={**settings.values, "uploads.max_bytes": 50_000}))
+    monkeypatch.setattr("shopfloor.app_setup.FORM_HEADROOM", 0)  # the limits exactly
     client = signed_in("supervisor")
     product = make_product(line="soap")
     editor = client.submit("/instructions/new", {"title": "Mydło", "product_id": str(product.id),
