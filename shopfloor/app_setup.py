@@ -163,8 +163,10 @@ def _blueprints() -> list:
     from shopfloor.portal.account_views import welcome_bp as portal_welcome
     from shopfloor.portal.public import bp as portal_public
     from shopfloor.portal.request_views import bp as portal_requests
+    from shopfloor.portal.returns_views import bp as portal_returns
     from shopfloor.portal.views import bp as portal
     from shopfloor.production.views import bp as production
+    from shopfloor.returns.views import bp as returns
     from shopfloor.scanning.views import bp as scanning
     from shopfloor.scheduling.views import bp as scheduling
     from shopfloor.shipping.views import bp as shipping
@@ -177,7 +179,7 @@ def _blueprints() -> list:
     return [core, public, auth, scanning, orders, production, materials, shipping, traceability,
             partners, catalog, labels, workers, instructions, stations, floor, tablet,
             day_plan, planning, scheduling, notifications, portal_accounts, portal_welcome,
-            portal, portal_public, portal_requests,
+            portal, portal_public, portal_requests, portal_returns, returns,
             api_tokens, webhooks]
 
 

@@ -26,6 +26,7 @@ from shopfloor.production.models import (  # noqa: F401
     BatchReject,
     Consumption,
 )
+from shopfloor.returns.models import ReturnedItem, ReturnedItemPhoto  # noqa: F401
 from shopfloor.scanning.models import ScanEvent  # noqa: F401
 from shopfloor.scheduling.models import JobRun, SchedulerLease  # noqa: F401
 from shopfloor.shipping.models import DocumentCounter, Shipment, ShipmentLine  # noqa: F401

@@ -34,6 +34,7 @@ def init_api(app: Flask) -> None:
     from shopfloor.api.order_lines import blp as order_lines
     from shopfloor.api.order_requests import blp as order_requests
     from shopfloor.api.orders import blp as orders
+    from shopfloor.api.returned_items import blp as returned_items
     from shopfloor.api.scans import blp as scans
     from shopfloor.api.shipments import blp as shipments
 
@@ -53,6 +54,7 @@ def init_api(app: Flask) -> None:
     api.register_blueprint(order_lines)
     api.register_blueprint(batches)
     api.register_blueprint(shipments)
+    api.register_blueprint(returned_items)
     from shopfloor.api.reference import bp as reference
 
     app.register_blueprint(reference)

@@ -96,6 +96,18 @@ class LinePlugin:
     def check_record(self, record: dict[str, Any], findings: Findings) -> None:
         """Line rules beyond field types: add errors and warnings to ``findings``."""
 
+    def guard_record_change(self, batch, record: dict[str, Any]) -> None:
+        """Raise a DomainError when saving ``record`` on ``batch`` would lose something the
+        line keeps outside the record (checked before anything changes)."""
+
+    def record_saved(self, batch, user) -> None:
+        """Keep the line's own tables in step with the batch's new record (in the caller's
+        transaction; no commit)."""
+
+    def batch_panel(self, batch) -> tuple[str, dict] | None:
+        """A panel of the line's own records on the batch's page: (template, its values)."""
+        return None
+
     def release_gates(self, batch) -> list[str]:
         """Messages that block releasing this batch to production."""
         return []

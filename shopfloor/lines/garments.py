@@ -1,7 +1,8 @@
 """Garment returns and repairs: the returned items a batch handles.
 
-Grading, dispositions and the 14-day complaint clock come with the garments line's own
-issue; see shared/domain.md section 3.
+Each listed item is also a row of ``returns.models.ReturnedItem`` (photos, disposition, the
+partner's decision). Grading and the 14-day complaint clock come with the garments line's
+own issue; see shared/domain.md section 3.
 """
 
 from __future__ import annotations
@@ -66,6 +67,27 @@ class GarmentsLine(LinePlugin):
         keys = [(row["rma"], row["sku"]) for row in record.get("items", [])]
         if len(keys) != len(set(keys)):
             findings.error("items", _l("The same RMA and SKU are listed twice."))
+
+    def guard_record_change(self, batch, record) -> None:
+        """An item with a question to the partner, a disposition or photos stays listed."""
+        from shopfloor.returns.services import refuse_losing_items
+
+        refuse_losing_items(batch, record)
+
+    def record_saved(self, batch, user) -> None:
+        """One returned-item row per listed item (what the portal and the API show)."""
+        from shopfloor.returns.services import sync_items
+
+        sync_items(batch, user)
+
+    def batch_panel(self, batch) -> tuple[str, dict] | None:
+        """The batch's returned items with their status and disposition."""
+        from shopfloor.returns import display
+        from shopfloor.returns.services import items_of_batch
+
+        return "returns/_batch_items.html", {
+            "items": items_of_batch(batch.id), "status_names": display.STAFF_STATUS_NAMES,
+            "disposition_names": display.DISPOSITION_NAMES}
 
     def release_gates(self, batch) -> list[str]:
         if not (batch.record or {}).get("items"):

@@ -139,14 +139,16 @@ def _detail(order: Order, status_form: OrderStatusForm, status: int = 200):
              if (order.status, s) in MANUAL_MOVES or s == "cancelled"]
     overdue = {line.id for line in order.lines if is_line_overdue(
         line.due_date, line.quantity, line.quantity_shipped, order.status, today)}
+    from shopfloor.lines.copack import order_balances
     from shopfloor.planning.display import RISK_NAMES, slack_text
     from shopfloor.planning.services import forecast_for_order, refresh_if_stale
 
     refresh_if_stale(utcnow())
+    batches = batches_of_order(order.id)
     return render_template("orders/detail.html", order=order, progress=progress,
                            forecast=forecast_for_order(order), risk_names=RISK_NAMES,
                            slack_text=slack_text,
-                           batches=batches_of_order(order.id),
+                           batches=batches, balances=order_balances(batches),
                            shipments=shipments_of_order(order.id), moves=moves,
                            status_form=status_form, status_names=ORDER_STATUS_NAMES,
                            overdue=overdue, entries=history(order),

@@ -36,7 +36,19 @@ of the order line behind the alert)::
                              "quantity": "40"}],
                   "delivery_note_url": "https://coop.example/portal/shipments/5/wz.pdf"}}
 
-``return_item.needs_decision`` has no source yet (returned items come later).
+``return_item.needs_decision`` (the partner is asked "repair or write off?"; ``answers``
+are the values the decision takes, ``photos`` absolute addresses of the defect photos in the
+portal, ``order`` null when the batch serves no order)::
+
+    {"returned_item": {"id": 3, "item_code": "I7K4M2XQ", "rma": "MW-RMA-40012",
+                       "sku": "KURTKA-02", "size": "L", "colour": "granat",
+                       "reason": "defect", "status": "awaiting_decision",
+                       "question": "Zamek rozdarty. Naprawa 25 zł czy spisać?",
+                       "answers": ["repair", "write_off"],
+                       "photos": ["https://coop.example/portal/returns/3/photos/ab12.jpg"],
+                       "order": {"id": 17, "code": "Z7K4M2XQ", "partner_reference": "PO-1"},
+                       "url": "/api/v1/returned-items/3",
+                       "portal_url": "https://coop.example/portal/returns/3"}}
 """
 
 from __future__ import annotations
@@ -144,7 +156,31 @@ def shipment_data(shipment) -> dict:
                                              shipment_id=shipment.id))}}
 
 
+def returned_item_data(item) -> dict:
+    """The data of ``return_item.needs_decision`` (see the module docstring)."""
+    from shopfloor.extensions import db
+    from shopfloor.orders.models import Order
+    from shopfloor.returns.models import DECISION_ANSWERS
+
+    order = db.session.get(Order, item.order_id) if item.order_id else None
+    return {"returned_item": {
+        "id": item.id, "item_code": item.item_code, "rma": item.rma, "sku": item.sku,
+        "size": item.size, "colour": item.colour, "reason": item.reason,
+        "status": item.status, "question": item.question, "answers": list(DECISION_ANSWERS),
+        "photos": [absolute_url(path_for("portal_returns.photo", item_id=item.id,
+                                         name=photo.name)) for photo in item.photos],
+        "order": order_ref(order) if order else None,
+        "url": path_for("api_returned_items.ReturnedItemDetail", item_id=item.id),
+        "portal_url": absolute_url(path_for("portal_returns.item", item_id=item.id))}}
+
+
 # ------------------------------------------------------------------ what the areas call
+
+
+def publish_item_needs_decision(item, now: datetime | None = None) -> str:
+    """Publish ``return_item.needs_decision`` for an item just put to the partner."""
+    return publish(WebhookEvent.RETURN_ITEM_NEEDS_DECISION, item.partner_id,
+                   returned_item_data(item), now=now)
 
 
 def publish_status_changed(order, previous_status: str, now: datetime | None = None) -> str:

@@ -134,10 +134,23 @@ def _shipment_created(data: dict) -> tuple[str, str]:
     return subject, "\n".join(body)
 
 
-# return_item.needs_decision has no text yet: returned items come later, with their own
-# renderer here; until then that event sends no e-mail.
+def _item_needs_decision(data: dict) -> tuple[str, str]:
+    item = data["returned_item"]
+    code = format_code(item["item_code"])
+    subject = _("Returned item %(code)s (RMA %(rma)s): repair or write off?", code=code,
+                rma=item["rma"])
+    body = [_("We checked the returned item %(code)s (RMA %(rma)s, %(sku)s). Please tell us "
+              "whether to repair it or write it off.", code=code, rma=item["rma"],
+              sku=item["sku"]), "", item["question"]]
+    if item.get("order"):
+        body += ["", *_reference_line(item["order"])]
+    body += ["", _("See the photos and answer in the portal: %(url)s", url=item["portal_url"])]
+    return subject, "\n".join(body)
+
+
 RENDERERS: dict[str, Callable[[dict], tuple[str, str]]] = {
     WebhookEvent.ORDER_STATUS_CHANGED.value: _status_changed,
     WebhookEvent.ORDER_AT_RISK.value: _at_risk,
     WebhookEvent.SHIPMENT_CREATED.value: _shipment_created,
+    WebhookEvent.RETURN_ITEM_NEEDS_DECISION.value: _item_needs_decision,
 }

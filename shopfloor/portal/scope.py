@@ -237,3 +237,54 @@ class PartnerScope:
                   .group_by(WebhookDelivery.endpoint_id))
         rows = db.session.scalars(self.deliveries().where(WebhookDelivery.id.in_(newest)))
         return {d.endpoint_id: d for d in rows}
+
+    # ------------------------------------------------------------ returned items
+
+    def returned_items(self, status: str | None = None) -> Select:
+        """The partner's returned garments, those waiting for its decision first, then the
+        newest; narrowed to one status when given."""
+        from sqlalchemy import case
+
+        from shopfloor.returns.models import ItemStatus, ReturnedItem
+
+        waiting = case((ReturnedItem.status == ItemStatus.AWAITING_DECISION.value, 0), else_=1)
+        query = (select(ReturnedItem).where(ReturnedItem.partner_id == self.partner_id)
+                 .options(selectinload(ReturnedItem.photos))
+                 .order_by(waiting, ReturnedItem.id.desc()))
+        return query.where(ReturnedItem.status == status) if status else query
+
+    def returned_items_of_order(self, order: Order) -> list:
+        """The returned items of one of the partner's orders."""
+        from shopfloor.returns.models import ReturnedItem
+
+        return list(db.session.scalars(self.returned_items().where(
+            ReturnedItem.order_id == order.id)))
+
+    def returned_item(self, item_id):
+        """One of the partner's returned items by id."""
+        from shopfloor.returns.models import ReturnedItem
+
+        item_id = _as_id(item_id)
+        if item_id is None:
+            return None
+        return db.session.scalar(self.returned_items().where(ReturnedItem.id == item_id))
+
+    def returned_item_photo(self, item_id, name: str):
+        """A photo of one of the partner's returned items, by the item's id and its name."""
+        from shopfloor.returns.models import ReturnedItemPhoto
+
+        item = self.returned_item(item_id)
+        if item is None:
+            return None
+        return db.session.scalar(select(ReturnedItemPhoto).where(
+            ReturnedItemPhoto.item_id == item.id, ReturnedItemPhoto.name == str(name)))
+
+    def items_awaiting_decision(self) -> int:
+        """How many of the partner's returned items wait for its decision (for the menu)."""
+        from sqlalchemy import func
+
+        from shopfloor.returns.models import ItemStatus, ReturnedItem
+
+        return db.session.scalar(select(func.count(ReturnedItem.id)).where(
+            ReturnedItem.partner_id == self.partner_id,
+            ReturnedItem.status == ItemStatus.AWAITING_DECISION.value)) or 0

@@ -24,6 +24,7 @@ from shopfloor.auth.access import require_role
 from shopfloor.auth.models import Role
 from shopfloor.codes import format_code
 from shopfloor.database import utcnow
+from shopfloor.lines.copack import order_balances
 from shopfloor.orders.queries import page_of
 from shopfloor.planning.display import RISK_NAMES, slack_text
 from shopfloor.portal import display
@@ -36,6 +37,7 @@ from shopfloor.portal.links import (
 )
 from shopfloor.portal.preferences import preferences_of, save_preferences
 from shopfloor.portal.scope import PartnerScope
+from shopfloor.returns import display as returns_display
 from shopfloor.timeutil import local_today
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -96,13 +98,17 @@ def _detail(order_id):
     order = scope.order(order_id) or abort(404)
     _refresh_forecast()
     progress = scope.line_progress([order])
+    batches = scope.batches_of_order(order)
     return render_template(
         "portal/detail.html", order=order, progress=progress,
         overall=display.overall_progress(order.lines, progress),
         forecast=scope.order_forecasts([order]).get(order.id),
         overdue=display.overdue_line_ids(order, local_today()),
-        batches=display.shown_batches(scope.batches_of_order(order)),
+        batches=display.shown_batches(batches), balances=order_balances(batches),
         shipments=scope.shipments_of_order(order), share=_shared_link(order),
+        returned_items=scope.returned_items_of_order(order),
+        item_status_names=returns_display.STATUS_NAMES,
+        disposition_names=returns_display.DISPOSITION_NAMES,
         status_names=display.PARTNER_ORDER_STATUS_NAMES, risk_names=RISK_NAMES,
         stage_names=display.BATCH_STAGE_NAMES, slack_text=slack_text)
 

@@ -121,8 +121,11 @@ def update_batch_record(batch: Batch, data: dict, user, reason: str = "",
     record, findings = plugin.load_record(data)
     if not findings.ok:
         raise RecordInvalid(findings)
-    apply_edits(batch, {"record": plugin.dump_record(record)}, user, reason=reason,
+    stored = plugin.dump_record(record)
+    plugin.guard_record_change(batch, stored)
+    apply_edits(batch, {"record": stored}, user, reason=reason,
                 reason_required=batch.status not in UNRELEASED)
+    plugin.record_saved(batch, user)
     commit([batch])
     return findings
 

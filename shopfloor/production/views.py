@@ -114,7 +114,7 @@ def _detail(batch: Batch, *, move_form=None, record_form=None, output_form=None,
         status_names=BATCH_STATUS_NAMES, action_names=BATCH_ACTION_NAMES,
         label_kind={"soap": "unit", "garments": "garment", "copack": "pallet"}.get(
             batch.line, "batch"),
-        entries=history(batch)), status
+        line_panel=plugin.batch_panel(batch), entries=history(batch)), status
 
 
 def _batch(batch_id: int) -> Batch:

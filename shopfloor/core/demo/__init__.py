@@ -129,6 +129,9 @@ def load_demo_data() -> str:
     # Supervisors author instructions and set up stations; batches exist by now.
     supervisor = db.session.scalar(select(User).where(User.username == "supervisor"))
     created += load_floor(supervisor)
+    from shopfloor.core.demo.returns import load_returns
+
+    created += load_returns(supervisor)
     db.session.commit()
     summary = (f"Demo data loaded: {created} records created." if created
                else "Demo data already present; nothing changed.")

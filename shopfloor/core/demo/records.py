@@ -33,16 +33,16 @@ KITS = {
         ("Mydło lawendowe 100 g", "1"), ("Mydło cytrynowe z miką 100 g", "1"),
         ("Mydło z mlekiem kozim 100 g", "1"), ("Pudełko prezentowe kraft 3-komorowe", "1"),
         ("Bilecik z życzeniami (od hotelu)", "1"), ("Wypełniacz papierowy, kg", "0.015")), (
-        ("HSD/WZ/0412", "", "1000", "1000"),)),
+        ("HSD/WZ/0412", "", "1000", "1000", "Bilecik z życzeniami (od hotelu)"),)),
     "ZES-HERB6": ("PS-DEG-HERB6", "1", (
         ("Herbata czarna Assam – saszetka", "3"), ("Herbata zielona sencha – saszetka", "3"),
         ("Pudełko degustacyjne 6-komorowe", "1")), (
-        ("PS/WZ/3381", "PS-HA-0921", "6000", "6000"),
-        ("PS/WZ/3382", "PS-HS-0922", "6000", "5980"))),
+        ("PS/WZ/3381", "PS-HA-0921", "6000", "6000", "Herbata czarna Assam – saszetka"),
+        ("PS/WZ/3382", "PS-HS-0922", "6000", "5980", "Herbata zielona sencha – saszetka"))),
     "ZES-GRZANIEC": ("PS-GRZ-SET", "3", (
         ("Przyprawa do grzańca – saszetka", "2"), ("Pudełko prezentowe kraft 3-komorowe", "1"),
         ("Wypełniacz papierowy, kg", "0.01")), (
-        ("PS/WZ/3415", "PS-GRZ-1010", "2000", "2000"),)),
+        ("PS/WZ/3415", "PS-GRZ-1010", "2000", "2000", "Przyprawa do grzańca – saszetka"),)),
 }
 PRODUCTION_REASON = "Zapis z przebiegu produkcji"
 
@@ -77,8 +77,9 @@ def release_record(line: str, product_code: str, quantity: int, received_on: dat
     kit_sku, bom_version, bom, receipts = KITS[product_code]
     return {"kit_sku": kit_sku, "bom_version": bom_version,
             "bom": [{"component": c, "gtin": "", "quantity_per_kit": q} for c, q in bom],
-            "receipts": [{"delivery_note": n, "gtin": "", "lot": lot, "declared": d,
-                          "counted": c} for n, lot, d, c in receipts]}
+            "receipts": [{"delivery_note": n, "component": component, "gtin": "", "lot": lot,
+                          "declared": d, "counted": c}
+                         for n, lot, d, c, component in receipts]}
 
 
 def production_record(line: str, product_code: str, good: int | None, made_on: date,

@@ -1,0 +1,1 @@
+"""Returned garments: items, photos, dispositions and the partner's decisions."""

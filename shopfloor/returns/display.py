@@ -1,0 +1,25 @@
+"""How returned items' statuses, dispositions and reasons read, in the office and the portal."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from shopfloor.lines.garments import REASONS
+from shopfloor.returns.models import Disposition, ItemStatus
+
+STATUS_NAMES = {
+    ItemStatus.RECEIVED.value: _l("Received"),
+    ItemStatus.AWAITING_DECISION.value: _l("Waiting for your decision"),
+    ItemStatus.DECIDED.value: _l("Decided"),
+}
+# The office says whose turn it is in its own words.
+STAFF_STATUS_NAMES = {**STATUS_NAMES,
+                      ItemStatus.AWAITING_DECISION.value: _l("Waiting for the partner")}
+DISPOSITION_NAMES = {
+    Disposition.RESTOCK.value: _l("Back to stock"),
+    Disposition.REPAIR.value: _l("Repair"),
+    Disposition.SECOND_QUALITY.value: _l("Second quality"),
+    Disposition.RETURN_TO_MANUFACTURER.value: _l("Back to the manufacturer"),
+    Disposition.WRITE_OFF.value: _l("Write off (recycle or donate)"),
+}
+REASON_NAMES = dict(REASONS)

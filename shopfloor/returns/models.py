@@ -1,0 +1,102 @@
+"""Returned garments as records of their own: one row per item a garments batch handles,
+with its defect photos, the disposition, and the "repair or write off?" question a partner
+answers in the portal or through the API.
+
+The items are listed in the garments batch record (intake); ``returns.services`` keeps a
+row per item code in step with it. Shown to the partner whose order the batch serves.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shopfloor.database import UTCDateTime, one_of, utcnow
+from shopfloor.extensions import db
+
+
+class ItemStatus(enum.StrEnum):
+    """Where a returned item stands."""
+
+    RECEIVED = "received"                    # listed at intake, not yet judged
+    AWAITING_DECISION = "awaiting_decision"  # the partner is asked: repair or write off?
+    DECIDED = "decided"                      # a disposition is set (by the partner or us)
+
+
+class Disposition(enum.StrEnum):
+    """What becomes of a returned item (shared/domain.md section 3). Writing off means
+    recycling or donating: destroying returned apparel is banned for large firms (ESPR)."""
+
+    RESTOCK = "restock"
+    REPAIR = "repair"
+    SECOND_QUALITY = "second_quality"
+    RETURN_TO_MANUFACTURER = "return_to_manufacturer"
+    WRITE_OFF = "write_off"
+
+
+# What a partner may answer when asked.
+DECISION_ANSWERS = (Disposition.REPAIR.value, Disposition.WRITE_OFF.value)
+
+
+class ReturnedItem(db.Model):
+    """One returned garment, known by our item code (printed on its tag)."""
+
+    __tablename__ = "returned_item"
+    __table_args__ = (
+        one_of("status", ItemStatus),
+        Index("ix_returned_item_partner_status", "partner_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_code: Mapped[str] = mapped_column(String(8), unique=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id", ondelete="CASCADE"), index=True)
+    # The partner and order of the batch's order line: what scopes the portal and the API.
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("sales_order.id"), index=True)
+    rma: Mapped[str] = mapped_column(String(40))
+    sku: Mapped[str] = mapped_column(String(40))
+    size: Mapped[str] = mapped_column(String(20), default="")
+    colour: Mapped[str] = mapped_column(String(40), default="")
+    reason: Mapped[str] = mapped_column(String(20))
+    received_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default=ItemStatus.RECEIVED.value)
+    defect_note: Mapped[str] = mapped_column(Text, default="")
+    disposition: Mapped[str | None] = mapped_column(String(30))
+    # The question put to the partner, and the answer.
+    question: Mapped[str] = mapped_column(Text, default="")
+    asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    asked_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answered_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    answer_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    photos: Mapped[list[ReturnedItemPhoto]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="ReturnedItemPhoto.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<ReturnedItem {self.item_code} {self.status}>"
+
+
+class ReturnedItemPhoto(db.Model):
+    """A photo of a returned item's defect (checked, re-encoded, stored outside static/)."""
+
+    __tablename__ = "returned_item_photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("returned_item.id", ondelete="CASCADE"),
+                                         index=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    caption: Mapped[str] = mapped_column(String(200), default="")
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    item: Mapped[ReturnedItem] = relationship(back_populates="photos")

@@ -1,0 +1,123 @@
+"""Returned items in the office: an item's page with its defect photos, what is wrong, the
+question to the partner ("repair or write off?") and the disposition."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from shopfloor.audit.services import history
+from shopfloor.auth.access import require_role
+from shopfloor.codes import format_code
+from shopfloor.core.roles import STAFF
+from shopfloor.errors import DomainError
+from shopfloor.extensions import db
+from shopfloor.production.models import Batch
+from shopfloor.returns import display, services
+from shopfloor.returns.models import Disposition, ReturnedItem
+from shopfloor.uploads import photo_path, send_upload
+
+bp = Blueprint("returns", __name__, url_prefix="/returns")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _item(item_id: int) -> ReturnedItem:
+    return db.session.get(ReturnedItem, item_id) or abort(404)
+
+
+def _page(item: ReturnedItem, status: int = 200, errors: dict | None = None,
+          typed: dict | None = None):
+    from shopfloor.partners.models import Partner
+
+    return render_template(
+        "returns/item.html", item=item, batch=db.session.get(Batch, item.batch_id),
+        partner=db.session.get(Partner, item.partner_id) if item.partner_id else None,
+        errors=errors or {}, typed=typed or {}, dispositions=[d.value for d in Disposition],
+        status_names=display.STAFF_STATUS_NAMES, disposition_names=display.DISPOSITION_NAMES,
+        reason_names=display.REASON_NAMES, max_photos=services.MAX_PHOTOS,
+        entries=history(item)), status
+
+
+def _refused(item: ReturnedItem, exc: DomainError, typed: dict):
+    code = exc.status_code if exc.status_code != 400 else 422
+    return _page(item, code, {exc.field or "form": str(exc.message)}, typed)
+
+
+@bp.get("/<int:item_id>")
+@require_role(*STAFF)
+def item(item_id: int):
+    """One returned item: its facts, photos, the question to the partner, the disposition."""
+    return _page(_item(item_id))
+
+
+@bp.post("/<int:item_id>/photos")
+@require_role(*STAFF)
+def add_photo(item_id: int):
+    """Add a photo of the defect (from the tablet camera or a file)."""
+    item = _item(item_id)
+    upload = request.files.get("photo")
+    caption = request.form.get("caption", "")
+    try:
+        services.add_photo(item, upload.read() if upload and upload.filename else b"", _user(),
+                           caption=caption)
+    except DomainError as exc:
+        return _refused(item, exc, {"caption": caption})
+    flash(_("Photo added."), "success")
+    return redirect(url_for("returns.item", item_id=item.id, _anchor="photos"))
+
+
+@bp.post("/<int:item_id>/note")
+@require_role(*STAFF)
+def note(item_id: int):
+    """Say what is wrong with the item."""
+    item = _item(item_id)
+    text = request.form.get("defect_note", "")
+    try:
+        services.set_defect_note(item, text, _user(),
+                                 expected_version=request.form.get("version"))
+    except DomainError as exc:
+        return _refused(item, exc, {"defect_note": text})
+    flash(_("Saved."), "success")
+    return redirect(url_for("returns.item", item_id=item.id))
+
+
+@bp.post("/<int:item_id>/ask")
+@require_role(*STAFF)
+def ask(item_id: int):
+    """Ask the partner: repair or write off?"""
+    item = _item(item_id)
+    question = request.form.get("question", "")
+    try:
+        services.ask_partner(item, question, _user(),
+                             expected_version=request.form.get("version"))
+    except DomainError as exc:
+        return _refused(item, exc, {"question": question})
+    flash(_("The partner is asked about item %(code)s; its answer will show here.",
+            code=format_code(item.item_code)), "success")
+    return redirect(url_for("returns.item", item_id=item.id))
+
+
+@bp.post("/<int:item_id>/disposition")
+@require_role(*STAFF)
+def disposition(item_id: int):
+    """Decide what becomes of the item."""
+    item = _item(item_id)
+    try:
+        services.set_disposition(item, request.form.get("disposition", ""), _user(),
+                                 expected_version=request.form.get("version"))
+    except DomainError as exc:
+        return _refused(item, exc, {})
+    flash(_("Item %(code)s: %(disposition)s.", code=format_code(item.item_code),
+            disposition=display.DISPOSITION_NAMES[item.disposition]), "success")
+    return redirect(url_for("returns.item", item_id=item.id))
+
+
+@bp.get("/photos/<name>")
+@require_role(*STAFF)
+def photo(name: str):
+    """A returned item's photo (stored outside static/, cached: it never changes)."""
+    return send_upload(photo_path(services.PHOTO_AREA, name), "image/jpeg")
