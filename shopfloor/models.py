@@ -11,6 +11,7 @@ from shopfloor.instructions.models import (  # noqa: F401
     InstructionStep,
     InstructionVersion,
 )
+from shopfloor.labels.models import Pallet  # noqa: F401
 from shopfloor.materials.models import MaterialLot  # noqa: F401
 from shopfloor.notifications.models import (  # noqa: F401
     Notification,

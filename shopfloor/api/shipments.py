@@ -56,6 +56,8 @@ class ShipmentSchema(Schema):
     notes = fields.String()
     created_at = fields.AwareDateTime()
     lines = fields.List(fields.Nested(ShipmentLineSchema))
+    ssccs = fields.List(fields.String(), metadata={
+        "description": "The SSCCs (18 digits) of the pallets of the batches shipped"})
     order_url = fields.String()
     delivery_note_url = fields.String(metadata={"description": "The delivery note as a PDF"})
     url = fields.String()
@@ -76,7 +78,10 @@ def _shipment_or_404(shipment_id: int) -> Shipment:
 
 
 def _dump(shipment: Shipment) -> dict:
+    from shopfloor.shipping.queries import pallets_of
+
     return {
+        "ssccs": [p.sscc for p in pallets_of([shipment])[shipment.id]],
         "id": shipment.id, "number": shipment.number, "order_id": shipment.order_id,
         "order_code": shipment.order.code, "partner_id": shipment.partner_id,
         "shipped_on": shipment.shipped_on, "carrier": shipment.carrier,

@@ -114,10 +114,16 @@ def pallet_labels(batch: Batch, pallets: int = 1, user=None) -> list[kinds.Palle
     receiver = allocations[0].order_line.order.partner if allocations else None
     sender = ", ".join(p for p in (settings["cooperative.name"],
                                    settings["cooperative.address"]) if p)
+    from shopfloor.labels.models import Pallet
+
     labels = []
     for _ in range(max(1, pallets)):
+        sscc = allocate_sscc(user)
+        # Kept with its batch: a scanned pallet label finds it, a shipment lists its pallets.
+        db.session.add(Pallet(sscc=sscc, batch_id=batch.id, contents=batch.product.name[:120],
+                              created_by=getattr(user, "id", None)))
         labels.append(kinds.PalletLabel(
-            sscc=group_sscc(allocate_sscc(user), settings["gs1.company_prefix"]), sender=sender,
+            sscc=group_sscc(sscc, settings["gs1.company_prefix"]), sender=sender,
             receiver=(f"{receiver.name}, {receiver.delivery_address}".rstrip(", ")
                       if receiver else ""),
             contents=batch.product.name,

@@ -38,6 +38,7 @@ from shopfloor.portal.links import (
 from shopfloor.portal.preferences import preferences_of, save_preferences
 from shopfloor.portal.scope import PartnerScope
 from shopfloor.returns import display as returns_display
+from shopfloor.shipping.queries import pallets_of
 from shopfloor.timeutil import local_today
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -99,13 +100,14 @@ def _detail(order_id):
     _refresh_forecast()
     progress = scope.line_progress([order])
     batches = scope.batches_of_order(order)
+    shipments = scope.shipments_of_order(order)
     return render_template(
         "portal/detail.html", order=order, progress=progress,
         overall=display.overall_progress(order.lines, progress),
         forecast=scope.order_forecasts([order]).get(order.id),
         overdue=display.overdue_line_ids(order, local_today()),
         batches=display.shown_batches(batches), balances=order_balances(batches),
-        shipments=scope.shipments_of_order(order), share=_shared_link(order),
+        shipments=shipments, pallets=pallets_of(shipments), share=_shared_link(order),
         returned_items=scope.returned_items_of_order(order),
         item_status_names=returns_display.STATUS_NAMES,
         disposition_names=returns_display.DISPOSITION_NAMES,

@@ -165,7 +165,17 @@ def _by_gs1(text: str) -> ScanResult:
         return _refused("unknown", _l("No received lot has GTIN %(gtin)s and lot %(lot)s.",
                                       gtin=data.gtin, lot=data.batch))
     if data.sscc:
-        return _refused("unknown", _l("Pallet %(sscc)s is not in Shopfloor.", sscc=data.sscc))
+        from shopfloor.labels.models import Pallet
+
+        pallet = db.session.scalar(select(Pallet).where(Pallet.sscc == data.sscc))
+        if pallet is None:
+            return _refused("unknown", _l("Pallet %(sscc)s is not in Shopfloor.",
+                                          sscc=data.sscc))
+        batch = db.session.get(Batch, pallet.batch_id)
+        return ScanResult(True, "batch", batch.code,
+                          url_for("production.batch_detail", batch_id=batch.id),
+                          f"{_l('Pallet')} {data.sscc} · {_l('Batch')} "
+                          f"{format_code(batch.code)} · {batch.product.name}", record=batch)
     return _refused("unknown", _l("This GS1 barcode names nothing Shopfloor tracks."))
 
 

@@ -41,3 +41,24 @@ def shippable_rows(order) -> list[tuple]:
             if available > Decimal(0):
                 rows.append((line, batch, available))
     return rows
+
+
+def pallets_of(shipments) -> dict[int, list]:
+    """The pallets (SSCC labels printed) of the batches on each of these shipments
+    (shipment id -> pallets, oldest first), in one query."""
+    from shopfloor.labels.models import Pallet
+    from shopfloor.shipping.models import ShipmentLine
+
+    ids = [s.id for s in shipments]
+    found: dict[int, list] = {i: [] for i in ids}
+    if not ids:
+        return found
+    rows = db.session.execute(
+        select(ShipmentLine.shipment_id, Pallet)
+        .join(Pallet, Pallet.batch_id == ShipmentLine.batch_id)
+        .where(ShipmentLine.shipment_id.in_(ids)).distinct()
+        .order_by(Pallet.id))
+    for shipment_id, pallet in rows:
+        if pallet not in found[shipment_id]:
+            found[shipment_id].append(pallet)
+    return found

@@ -98,7 +98,10 @@ def shipment_list():
 def shipment_detail(shipment_id: int):
     """One shipment and what it carried."""
     shipment = db.session.get(Shipment, shipment_id) or abort(404)
-    return render_template("shipping/detail.html", shipment=shipment)
+    from shopfloor.shipping.queries import pallets_of
+
+    return render_template("shipping/detail.html", shipment=shipment,
+                           pallets=pallets_of([shipment])[shipment.id])
 
 
 @bp.get("/<int:shipment_id>/wz.pdf")
