@@ -18,7 +18,8 @@ from tests.e2e.conftest import TABLET_SIZES, WORKER_TARGET_PX, worker_axe_violat
 
 pytestmark = pytest.mark.browser
 
-TIMER_MINUTES = 0.05  # three seconds: the countdown is real, the test stays short
+TIMER_MINUTES = 0.05
+TARGET_GAP_PX = 8  # three seconds: the countdown is real, the test stays short
 
 
 @pytest.fixture
@@ -89,10 +90,19 @@ class ScreenChecks:
         done = tab.locator(".done-button")
         if done.count():
             assert done.bounding_box()["width"] >= width / 2, name
+        boxes = []
         for target in tab.locator("main button:visible, main a:visible, header button").all():
             target_box = target.bounding_box()
             assert target_box["width"] >= WORKER_TARGET_PX - 0.5, (name, target.inner_text())
             assert target_box["height"] >= WORKER_TARGET_PX - 0.5, (name, target.inner_text())
+            boxes.append((target.inner_text(), target_box))
+        # accessibility.md B3: at least 8 px between two targets, so a tap meant for one
+        # never lands on its neighbour.
+        for i, (text_a, a) in enumerate(boxes):
+            for text_b, b in boxes[i + 1:]:
+                apart = max(b["x"] - (a["x"] + a["width"]), a["x"] - (b["x"] + b["width"]),
+                            b["y"] - (a["y"] + a["height"]), a["y"] - (b["y"] + b["height"]))
+                assert apart >= TARGET_GAP_PX - 0.5, (name, text_a, text_b, apart)
 
 
 def test_a_worker_does_a_whole_task_and_a_supervisor_answers_help(
