@@ -101,7 +101,8 @@ def _scope() -> PartnerScope | None:
 
 def _items_query(scope: PartnerScope | None):
     if scope is None:
-        return (select(ReturnedItem).options(selectinload(ReturnedItem.photos))
+        return (select(ReturnedItem).options(selectinload(ReturnedItem.photos),
+                                             selectinload(ReturnedItem.batch))
                 .order_by(ReturnedItem.id.desc()))
     return scope.returned_items()
 
@@ -115,9 +116,6 @@ def _item_or_404(item_id: int) -> ReturnedItem:
 
 
 def _dump(item: ReturnedItem) -> dict:
-    from shopfloor.production.models import Batch
-
-    batch = db.session.get(Batch, item.batch_id)
     return {
         "id": item.id, "item_code": item.item_code, "rma": item.rma, "sku": item.sku,
         "size": item.size, "colour": item.colour, "reason": item.reason,
@@ -128,7 +126,7 @@ def _dump(item: ReturnedItem) -> dict:
         else [],
         "asked_at": item.asked_at, "answered_at": item.answered_at,
         "answer_note": item.answer_note, "order_id": item.order_id,
-        "batch_code": batch.code if batch else "",
+        "batch_code": item.batch.code,
         "photos": [{"url": url_for("api_returned_items.ItemPhoto", item_id=item.id,
                                    name=photo.name), "caption": photo.caption}
                    for photo in item.photos],

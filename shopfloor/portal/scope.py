@@ -249,7 +249,7 @@ class PartnerScope:
 
         waiting = case((ReturnedItem.status == ItemStatus.AWAITING_DECISION.value, 0), else_=1)
         query = (select(ReturnedItem).where(ReturnedItem.partner_id == self.partner_id)
-                 .options(selectinload(ReturnedItem.photos))
+                 .options(selectinload(ReturnedItem.photos), selectinload(ReturnedItem.batch))
                  .order_by(waiting, ReturnedItem.id.desc()))
         return query.where(ReturnedItem.status == status) if status else query
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shopfloor.database import UTCDateTime, one_of, utcnow
 from shopfloor.extensions import db
+from shopfloor.production.models import Batch
 
 
 class ItemStatus(enum.StrEnum):
@@ -77,6 +78,7 @@ class ReturnedItem(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
+    batch: Mapped[Batch] = relationship()
     photos: Mapped[list[ReturnedItemPhoto]] = relationship(
         back_populates="item", cascade="all, delete-orphan", order_by="ReturnedItemPhoto.id")
 

@@ -171,11 +171,9 @@ def _by_gs1(text: str) -> ScanResult:
         if pallet is None:
             return _refused("unknown", _l("Pallet %(sscc)s is not in Shopfloor.",
                                           sscc=data.sscc))
-        batch = db.session.get(Batch, pallet.batch_id)
-        return ScanResult(True, "batch", batch.code,
-                          url_for("production.batch_detail", batch_id=batch.id),
-                          f"{_l('Pallet')} {data.sscc} · {_l('Batch')} "
-                          f"{format_code(batch.code)} · {batch.product.name}", record=batch)
+        result = _batch_result(db.session.get(Batch, pallet.batch_id), None)
+        result.title = f"{_l('Pallet')} {data.sscc} · {result.title}"
+        return result
     return _refused("unknown", _l("This GS1 barcode names nothing Shopfloor tracks."))
 
 
