@@ -283,6 +283,31 @@ class Floor:
     history_events: int = 0
 
 
+def registered_recipe(user, product) -> str:
+    """A locked soap recipe version with its safety report and notification: what a soap
+    batch needs before release. Returns its id as the batch record names it."""
+    from datetime import date
+
+    from shopfloor.catalog.services import save_material
+    from shopfloor.recipes import services as recipes
+
+    base = recipes.save_ingredient(recipes.IngredientData(
+        save_material("BAZA", "Baza glicerynowa", "kg", user).id, "base",
+        "Glycerin; 30\nAqua; 25\nSodium Stearate; 45"), user)
+    oil = recipes.save_ingredient(recipes.IngredientData(
+        save_material("OLEJ", "Olejek lawendowy", "kg", user).id, "fragrance", "Parfum; 100",
+        "Linalool; 5", ifra_cat9_max_percent=Decimal(3)), user)
+    data = recipes.VersionData(Decimal(100), Decimal(102), durability="24M")
+    version = recipes.create_recipe("R-LAW", "Mydło lawendowe", "solid", product.id, data,
+                                    user).versions[0]
+    recipes.save_draft(version, data, [recipes.ItemData(base.id, Decimal(98)),
+                                       recipes.ItemData(oil.id, Decimal(2))], user)
+    recipes.lock_version(version, user)
+    today = date.today()
+    recipes.register_version(version, "CPSR/1", today, "3461207", "Spółdzielnia", user, today)
+    return str(version.id)
+
+
 def build_floor(app, stations: int, share: int, seed: int) -> Floor:
     """Migrate and fill the database through the services (as the floor fixture does)."""
     from shopfloor.auth.services import create_user
@@ -308,6 +333,7 @@ def build_floor(app, stations: int, share: int, seed: int) -> Floor:
         product = save_product(ProductData(code="MYD-LAW-100", name="Mydło lawendowe 100 g",
                                            line="soap", unit="pcs",
                                            standard_minutes=Decimal("2.5")), user)
+        recipe_version_id = registered_recipe(user, product)
         instruction = create_instruction("Mydło lawendowe", user, product_id=product.id)
         version = instruction.versions[0]
         set_materials_and_tools(version, ["Baza glicerynowa", "Olejek lawendowy"],
@@ -337,7 +363,7 @@ def build_floor(app, stations: int, share: int, seed: int) -> Floor:
 
         def batch_in_progress():
             batch = plan_batch(product.id, Decimal(1000), [], user)
-            update_batch_record(batch, {"recipe_version": "1"}, user)
+            update_batch_record(batch, {"recipe_version_id": recipe_version_id}, user)
             move_batch(batch, "released", user)
             move_batch(batch, "in_progress", user)
             return batch

@@ -166,6 +166,7 @@ def _blueprints() -> list:
     from shopfloor.portal.returns_views import bp as portal_returns
     from shopfloor.portal.views import bp as portal
     from shopfloor.production.views import bp as production
+    from shopfloor.recipes.views import bp as recipes
     from shopfloor.returns.views import bp as returns
     from shopfloor.scanning.views import bp as scanning
     from shopfloor.scheduling.views import bp as scheduling
@@ -179,7 +180,7 @@ def _blueprints() -> list:
     return [core, public, auth, scanning, orders, production, materials, shipping, traceability,
             partners, catalog, labels, workers, instructions, stations, floor, tablet,
             day_plan, planning, scheduling, notifications, portal_accounts, portal_welcome,
-            portal, portal_public, portal_requests, portal_returns, returns,
+            portal, portal_public, portal_requests, portal_returns, returns, recipes,
             api_tokens, webhooks]
 
 

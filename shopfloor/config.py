@@ -131,6 +131,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("planning.at_risk_days", int, 2,
             "An order line is at risk when fewer working days than this are left between its "
             "projected completion and its due date."),
+    Setting("soap.weight_tolerance_percent", int, 5,
+            "A soap ingredient weighed off its planned weight by more than this share (%) "
+            "is a warning kept with the batch."),
+    Setting("soap.allergen_threshold_ppm", int, 100,
+            "A fragrance allergen above this many parts per million of the product is named "
+            "in the INCI list: 100 (0.01 %) for rinse-off soap, 10 for leave-on products."),
     Setting("portal.status_link_days", int, 30,
             "How many days a partner's read-only order status link stays valid (1 to 365)."),
     Setting("uploads.max_bytes", int, 10 * 1024 * 1024,

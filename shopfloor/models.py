@@ -24,8 +24,15 @@ from shopfloor.planning.models import LineForecast, PlanAssignment  # noqa: F401
 from shopfloor.production.models import (  # noqa: F401
     Batch,
     BatchAllocation,
+    BatchDeviation,
     BatchReject,
     Consumption,
+)
+from shopfloor.recipes.models import (  # noqa: F401
+    CosmeticIngredient,
+    Recipe,
+    RecipeItem,
+    RecipeVersion,
 )
 from shopfloor.returns.models import ReturnedItem, ReturnedItemPhoto  # noqa: F401
 from shopfloor.scanning.models import ScanEvent  # noqa: F401

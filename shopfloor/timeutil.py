@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -14,6 +14,13 @@ def local_today() -> date:
     """Today's date in the configured time zone (a Warsaw evening is still today)."""
     zone = ZoneInfo(current_app.config["SHOPFLOOR"]["time_zone"])
     return utcnow().astimezone(zone).date()
+
+
+def local_minute(moment: datetime) -> str:
+    """A moment as local time to the minute, as a datetime-local input shows it
+    (``2026-12-06T14:30``)."""
+    zone = ZoneInfo(current_app.config["SHOPFLOOR"]["time_zone"])
+    return moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
 
 
 def weekday_name(weekday: int) -> str:

@@ -29,8 +29,14 @@ def plain_quantity(value) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def format_quantity(value) -> str:
-    """A quantity for people, in their locale: 1 250,5 in Polish."""
+def format_quantity(value, places: int | None = None) -> str:
+    """A quantity for people, in their locale: 1 250,5 in Polish; ``places`` rounds it
+    (half up) and shows at most that many decimals."""
+    from decimal import ROUND_HALF_UP, Decimal
+
     from flask_babel import format_decimal
 
-    return format_decimal(value, format="#,##0.###")
+    if places is None:
+        return format_decimal(value, format="#,##0.###")
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return format_decimal(rounded, format="#,##0." + "#" * places if places else "#,##0")

@@ -287,16 +287,103 @@ def make_order(db_session, manager, make_partner, make_product):
 
 
 @pytest.fixture
-def make_batch(db_session, manager, make_product):
-    """make_batch(product=..., quantity="100", order_line=..., record={...})."""
+def make_soap_version(db_session, manager):
+    """make_soap_version(items=(("base", "98"), ("fragrance", "2")), product=None,
+    ifra="3", registered=True): a locked recipe version (registered: with safety report
+    and CPNP notification) of a 100 g bar filled to 102 g. Its ingredients are the
+    materials "COS-BASE" (clear base, kg) and "COS-FO" (lavender fragrance oil, kg, IFRA
+    limit ``ifra`` %, 5 % linalool)."""
+    from sqlalchemy import select
+
+    from shopfloor.catalog.models import Material
+    from shopfloor.catalog.services import save_material
+    from shopfloor.extensions import db
+    from shopfloor.recipes import services
+    from shopfloor.recipes.models import CosmeticIngredient
+
+    counter = iter(range(1, 1000))
+
+    def ingredient(code: str, kind: str, ifra: str | None):
+        found = db.session.scalar(select(CosmeticIngredient).join(Material)
+                                  .where(Material.code == code))
+        if found is not None:
+            return found
+        material = save_material(code, {"COS-BASE": "Clear soap base",
+                                        "COS-FO": "Lavender fragrance oil"}[code], "kg",
+                                 manager)
+        return services.save_ingredient(services.IngredientData(
+            material_id=material.id, kind=kind,
+            composition="Glycerin; 30\nAqua; 25\nSodium Stearate; 45" if kind == "base"
+            else "Parfum; 100", allergens="Linalool; 5" if kind == "fragrance" else "",
+            ifra_cat9_max_percent=Decimal(ifra) if ifra else None), manager)
+
+    def build(items=(("base", "98"), ("fragrance", "2")), product=None, ifra: str = "3",
+              registered: bool = True):
+        chosen = {"base": ingredient("COS-BASE", "base", None),
+                  "fragrance": ingredient("COS-FO", "fragrance", ifra)}
+        data = services.VersionData(nominal_quantity=Decimal(100), fill_mass_g=Decimal(102),
+                                    mould="M-12", durability="24 miesiące")
+        recipe = services.create_recipe(f"R-{next(counter)}", "Lavender bar", "solid",
+                                        product.id if product else None, data, manager)
+        version = recipe.versions[0]
+        services.save_draft(version, data, [services.ItemData(chosen[k].id, Decimal(p))
+                                            for k, p in items], manager)
+        services.lock_version(version, manager)
+        if registered:
+            services.register_version(version, "CPSR/2026/14", TODAY - timedelta(days=30),
+                                      "3461207", "Spółdzielnia Razem, ul. Przykładowa 1, Radom",
+                                      manager, TODAY)
+        return version
+
+    return build
+
+
+@pytest.fixture
+def complete_soap_record(manager, make_lot):
+    """complete_soap_record(batch): what QC needs of a soap batch in progress: every recipe
+    ingredient weighed as planned from an approved lot, melt and pour temperatures, the
+    wrapping time and ten bars check-weighed at 102 g (a 100 g bar passes)."""
+    from shopfloor.production.services import consume_lot, update_batch_record
+    from shopfloor.recipes.batches import GRAMS_PER, soap_batch
+
+    def build(batch):
+        for row in soap_batch(batch).rows:
+            if not row.weighed:
+                material = row.ingredient.material
+                needed = row.planned_g / GRAMS_PER[material.unit]
+                consume_lot(batch, make_lot(quantity=str(needed * 2), material=material),
+                            needed, manager, TODAY)
+        day = TODAY.isoformat()
+        record = {**(batch.record or {}),
+                  "temperatures": [{"stage": "melt", "temperature_c": "58", "at": f"{day}T09:00"},
+                                   {"stage": "pour", "temperature_c": "61", "at": f"{day}T09:30"}],
+                  "wrapped_at": f"{day}T12:00", "check_weights": [{"mass": "102"}] * 10}
+        update_batch_record(batch, record, manager, reason="Production record")
+        return batch
+
+    return build
+
+
+@pytest.fixture
+def make_batch(db_session, manager, make_product, make_soap_version):
+    """make_batch(product=..., quantity="100", order_line=..., record={...},
+    releasable=False); ``releasable`` adds what the line's release gate asks for (a soap
+    batch gets a registered recipe version, a harness batch its drawing and class)."""
     from shopfloor.production.services import AllocationData, plan_batch, update_batch_record
 
-    def build(product=None, quantity: str = "100", order_line=None, record=None):
+    def build(product=None, quantity: str = "100", order_line=None, record=None,
+              releasable: bool = False):
         product = product or (order_line.product if order_line else make_product())
         allocations = ([AllocationData(order_line.id, min(Decimal(quantity),
                                                           order_line.quantity))]
                        if order_line else [])
         batch = plan_batch(product.id, Decimal(quantity), allocations, manager)
+        record = dict(record or {})
+        if releasable and product.line == "soap" and "recipe_version_id" not in record:
+            record["recipe_version_id"] = str(make_soap_version().id)
+        if releasable and product.line == "harness":
+            record = {"drawing_number": "EW-1", "drawing_revision": "A", "ipc_class": "2",
+                      **record}
         if record:
             update_batch_record(batch, record, manager)
         return batch
@@ -365,7 +452,7 @@ def floor(db_session, manager, make_product, make_batch):
     set_step_photo(steps["check"], floor_photo(), manager, which="bad_photo")
     publish_version(version, manager)
 
-    batch = make_batch(product=product, record={"recipe_version": "1"})
+    batch = make_batch(product=product, releasable=True)
     batch.instruction_version_id = version.id
     db_session.commit()
     move_batch(batch, "released", manager)

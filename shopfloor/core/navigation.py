@@ -39,6 +39,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("partners.partner_list", _l("Partners"), STAFF),
     NavItem("catalog.product_list", _l("Products"), STAFF),
     NavItem("catalog.material_list", _l("Materials"), STAFF),
+    NavItem("recipes.recipe_list", _l("Soap recipes"), STAFF),
     NavItem("auth.staff_list", _l("Staff accounts"), MANAGER),
     NavItem("scheduling.job_list", _l("Scheduled jobs"), MANAGER),
     NavItem("portal.order_list", _l("Our orders"), PARTNER),

@@ -67,6 +67,8 @@ class StepForm(FlaskForm):
                                     validators=[Optional()])
     measure_max = LocalDecimalField(_l("Highest good value"), places=None,
                                     validators=[Optional()])
+    record_as = SelectField(_l("Goes into the batch record as"),
+                            choices=[SelectChoice("", "—")], validate_choice=False)
     scan = SelectField(_l("Scans"), choices=[
         SelectChoice("", "—"), SelectChoice("lot", _l("A material lot")),
         SelectChoice("item", _l("An item"))], validate_choice=False)
@@ -74,6 +76,11 @@ class StepForm(FlaskForm):
     bad_photo = FileField(_l("Photo of a bad result"), render_kw={"accept": "image/*"})
     pictogram = SelectField(_l("Pictogram"), choices=[SelectChoice("", _l("— none —"))] + [
         SelectChoice(key, label) for key, label in pictogram_choices()], validate_choice=False)
+
+    def __init__(self, *args, readings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.record_as.choices = [SelectChoice("", "—")] + [
+            SelectChoice(key, label) for key, label in readings]
 
     def validate_measure_max(self, field) -> None:
         """A range the worker can hit: the highest value is not below the lowest."""

@@ -57,7 +57,17 @@ def _version(version_id: int) -> InstructionVersion:
     return db.session.get(InstructionVersion, version_id) or abort(404)
 
 
-def _step_data(form: StepForm) -> services.StepData:
+def _readings(version: InstructionVersion) -> tuple:
+    """The readings the instruction's line keeps in a batch record (a soap melt
+    temperature): a measuring step may be marked as one of them."""
+    from shopfloor.lines import get_line
+
+    instruction = version.instruction
+    line = instruction.line or (instruction.product.line if instruction.product else None)
+    return get_line(line).recorded_readings if line else ()
+
+
+def _step_data(form: StepForm, version: InstructionVersion) -> services.StepData:
     settings = {}
     if form.minutes.data:
         settings["minutes"] = form.minutes.data
@@ -70,6 +80,8 @@ def _step_data(form: StepForm) -> services.StepData:
         for key, value in (("min", form.measure_min.data), ("max", form.measure_max.data)):
             if value is not None:
                 settings[key] = str(value)
+        if form.record_as.data in {key for key, _label in _readings(version)}:
+            settings["stage"] = form.record_as.data
     return services.StepData(kind=form.kind.data, caption=form.caption.data or "",
                              photo_alt=form.photo_alt.data or "",
                              pictogram=form.pictogram.data or "",
@@ -105,7 +117,9 @@ def _editor(version: InstructionVersion, *, status: int = 200, step_errors=None,
                         measure=(step.settings or {}).get("measure", ""),
                         scan=(step.settings or {}).get("scan", ""),
                         measure_min=_decimal((step.settings or {}).get("min")),
-                        measure_max=_decimal((step.settings or {}).get("max")))
+                        measure_max=_decimal((step.settings or {}).get("max")),
+                        record_as=(step.settings or {}).get("stage", ""),
+                        readings=_readings(version))
         step_forms[step.id] = form
     for step_id, (form, message) in (step_errors or {}).items():
         form.form_errors.append(message)
@@ -114,7 +128,8 @@ def _editor(version: InstructionVersion, *, status: int = 200, step_errors=None,
         "instructions/edit.html", version=version, instruction=version.instruction,
         materials_form=MaterialsForm(formdata=None, materials="\n".join(version.materials),
                                      tools="\n".join(version.tools), version=version.version),
-        step_forms=step_forms, new_step=new_step or StepForm(formdata=None),
+        step_forms=step_forms,
+        new_step=new_step or StepForm(formdata=None, readings=_readings(version)),
         problems=problems, entries=history(version)), status
 
 
@@ -150,10 +165,10 @@ def version_materials(version_id: int):
 def step_add(version_id: int):
     """Add a step (with its photos) at the end of the draft."""
     version = _version(version_id)
-    form = StepForm()
+    form = StepForm(readings=_readings(version))
     if form.validate_on_submit():
         try:
-            step = services.add_step(version, _step_data(form), _user(), _uploads())
+            step = services.add_step(version, _step_data(form, version), _user(), _uploads())
         except DomainError as exc:
             attach_error(form, exc)
             return _editor(version, new_step=form, status=422)
@@ -169,7 +184,7 @@ def step_update(step_id: int):
     """Change a step, move it, or delete it."""
     step = db.session.get(InstructionStep, step_id) or abort(404)
     version = step.instruction_version
-    form = StepForm()
+    form = StepForm(readings=_readings(version))
     action = request.form.get("action", "save")
     try:
         if action == "delete":
@@ -177,7 +192,7 @@ def step_update(step_id: int):
         elif action in ("up", "down"):
             services.move_step(step, step.position + (-1 if action == "up" else 1), _user())
         elif form.validate_on_submit():
-            services.update_step(step, _step_data(form), _user(), _uploads())
+            services.update_step(step, _step_data(form, version), _user(), _uploads())
         else:
             return _editor(version, step_errors={step.id: (form, " ".join(
                 str(m) for ms in form.errors.values() for m in ms))}, status=422)

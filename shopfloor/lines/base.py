@@ -21,7 +21,7 @@ class Column:
 
     name: str
     label: Any
-    kind: str = "text"  # text | number | date | choice | code (assigned, shown read-only)
+    kind: str = "text"  # text | number | date | datetime | choice | code (assigned, read-only)
     choices: tuple[tuple[str, Any], ...] = ()
     unit: str = ""
 
@@ -32,7 +32,7 @@ class RecordField:
 
     name: str
     label: Any
-    kind: str = "text"  # text | number | date | choice | table
+    kind: str = "text"  # text | number | date | datetime | choice | table
     choices: tuple[tuple[str, Any], ...] = ()
     unit: str = ""
     hint: Any = ""
@@ -45,6 +45,7 @@ class Findings:
 
     errors: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    to_qc: list[str] = field(default_factory=list)
 
     def error(self, field_name: str, message: Any) -> None:
         """Record a blocking problem on one field."""
@@ -53,6 +54,10 @@ class Findings:
     def warn(self, message: Any) -> None:
         """Record something worth knowing that does not block."""
         self.warnings.append(str(message))
+
+    def send_to_qc(self, message: Any) -> None:
+        """Record a finding that does not block saving but sends the batch to QC."""
+        self.to_qc.append(str(message))
 
     @property
     def ok(self) -> bool:
@@ -71,6 +76,9 @@ class LinePlugin:
     # What a worker may measure on a step screen, and the range the line allows for it
     # (a step may narrow it): {"temperature": (low, high)}; units as in units.py.
     measure_ranges: dict[str, tuple[Decimal, Decimal]] = {}
+    # Readings a measuring step may put into the batch record: ((key, label), ...); the
+    # step keeps the key in settings["stage"] and measure_recorded() files the value.
+    recorded_readings: tuple[tuple[str, Any], ...] = ()
 
     def measure_range(self, quantity: str) -> tuple[Decimal, Decimal] | None:
         """The allowed range of a measured quantity on this line, or None (the step sets it)."""
@@ -89,12 +97,31 @@ class LinePlugin:
         self.check_record(record, findings)
         return record, findings
 
+    def field_choices(self, spec: RecordField, batch) -> tuple[tuple[str, Any], ...]:
+        """The choices of a ``choice`` field on this batch (a line may work them out)."""
+        return spec.choices
+
     def dump_record(self, record: dict[str, Any]) -> dict[str, Any]:
         """The stored form of a record (JSON-safe)."""
         return self.schema().dump(record)
 
     def check_record(self, record: dict[str, Any], findings: Findings) -> None:
         """Line rules beyond field types: add errors and warnings to ``findings``."""
+
+    def check_for_batch(self, batch, record: dict[str, Any], findings: Findings) -> None:
+        """Rules that need the batch and the database (a chosen recipe version exists...)."""
+
+    def check_consumption(self, batch, lot, quantity: Decimal, findings: Findings) -> None:
+        """Rules on a lot about to be used by ``batch``: errors refuse it, warnings are kept."""
+
+    def closing_findings(self, batch, findings: Findings) -> None:
+        """Warnings to keep when production of the batch ends (it goes to QC)."""
+
+    def measure_recorded(self, batch, step, value: Decimal, at_local: str
+                         ) -> dict[str, Any] | None:
+        """A worker measured ``value`` on a step of this batch at ``at_local``
+        (``YYYY-MM-DDTHH:MM``): the batch's new record when the reading belongs in it."""
+        return None
 
     def guard_record_change(self, batch, record: dict[str, Any]) -> None:
         """Raise a DomainError when saving ``record`` on ``batch`` would lose something the

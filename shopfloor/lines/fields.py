@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 REQUIRED = _l("Fill this in.")
 NUMBER = _l("Enter a number, for example 12.5.")
@@ -53,3 +55,24 @@ def rows(schema, required: bool = False) -> fields.List:
     extra = {} if required else {"load_default": list}
     return fields.List(fields.Nested(schema), required=required, **extra,
                        error_messages={"required": REQUIRED})
+
+
+
+MOMENT = _l("Enter a date and time, for example 2026-12-06 14:30.")
+
+
+def _check_moment(value: str) -> None:
+    if value == "":
+        return
+    try:
+        datetime.strptime(value.replace(" ", "T"), "%Y-%m-%dT%H:%M")
+    except ValueError:
+        raise ValidationError(str(MOMENT)) from None
+
+
+def moment(required: bool = False) -> fields.String:
+    """A local date and time to the minute, as a datetime-local input sends it
+    (``YYYY-MM-DDTHH:MM``)."""
+    extra = {} if required else {"load_default": ""}
+    return fields.String(required=required, **extra, validate=_check_moment,
+                         error_messages={"required": REQUIRED, "null": REQUIRED})

@@ -63,7 +63,9 @@ class OutputForm(FlaskForm):
     good_quantity = LocalDecimalField(_l("Good quantity"), places=None, validators=[
         InputRequired(_l("Enter the good quantity (0 or more)."))])
     rejects = FieldList(FormField(RejectRowForm), min_entries=1)
-    reason = StringField(_l("Reason for the change"), validators=[Length(max=500)])
+    # Own ids: the batch page holds the move, record and output forms, each with a reason.
+    reason = StringField(_l("Reason for the change"), validators=[Length(max=500)],
+                         id="output-reason")
     version = HiddenField()
 
     def __init__(self, *args, **kwargs):
@@ -85,5 +87,6 @@ class ConsumeForm(FlaskForm):
 class RecordForm(FlaskForm):
     """Only the CSRF token and version: the line's fields are rendered from its plug-in."""
 
-    reason = StringField(_l("Reason for the change"), validators=[Length(max=500)])
+    reason = StringField(_l("Reason for the change"), validators=[Length(max=500)],
+                         id="record-reason")
     version = HiddenField()

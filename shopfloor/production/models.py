@@ -58,6 +58,8 @@ class Batch(db.Model):
         back_populates="batch", cascade="all, delete-orphan", order_by="BatchReject.id")
     consumptions: Mapped[list[Consumption]] = relationship(
         back_populates="batch", order_by="Consumption.id")
+    deviations: Mapped[list[BatchDeviation]] = relationship(
+        back_populates="batch", cascade="all, delete-orphan", order_by="BatchDeviation.id")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -95,6 +97,26 @@ class BatchReject(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     batch: Mapped[Batch] = relationship(back_populates="rejects")
+
+
+DEVIATION_SEVERITIES = ("warning", "qc")
+
+
+class BatchDeviation(db.Model):
+    """Something a line's rules found on a batch that did not block it: a warning kept
+    with the batch record, or (severity ``qc``) a finding that sent the batch to QC."""
+
+    __tablename__ = "batch_deviation"
+    __table_args__ = (one_of("severity", DEVIATION_SEVERITIES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id", ondelete="CASCADE"), index=True)
+    severity: Mapped[str] = mapped_column(String(10), default="warning")
+    message: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    batch: Mapped[Batch] = relationship(back_populates="deviations")
 
 
 class Consumption(db.Model):

@@ -42,6 +42,8 @@ def table_rows(spec, record: dict[str, Any], submitted: dict[str, Any] | None) -
 
 
 def _clean(value: str, kind: str) -> str:
-    """Trim the input; numbers may be typed with a decimal comma."""
+    """Trim the input; numbers may be typed with a decimal comma, times with a space."""
     value = value.strip()
+    if kind == "datetime":
+        return value.replace(" ", "T", 1)
     return value.replace(",", ".").replace(" ", "") if kind == "number" else value

@@ -29,7 +29,13 @@ from shopfloor.materials.services import remaining_quantity
 from shopfloor.orders.models import Order, OrderLine
 from shopfloor.orders.services import refresh_order_status
 from shopfloor.orders.status import OrderStatus
-from shopfloor.production.models import Batch, BatchAllocation, BatchReject, Consumption
+from shopfloor.production.models import (
+    Batch,
+    BatchAllocation,
+    BatchDeviation,
+    BatchReject,
+    Consumption,
+)
 from shopfloor.production.status import (
     BATCH_MACHINE,
     BATCH_STATUS_NAMES,
@@ -44,6 +50,7 @@ PLANNABLE_ORDER_STATUSES = frozenset({OrderStatus.CONFIRMED, OrderStatus.IN_PROD
 CONSUMING_STATUSES = frozenset({BatchStatus.PLANNED, BatchStatus.RELEASED,
                                 BatchStatus.IN_PROGRESS})
 OUTPUT_STATUSES = frozenset({BatchStatus.IN_PROGRESS, BatchStatus.AWAITING_QC})
+QUANTITY_STEP = Decimal("0.001")  # what Numeric(14, 3) keeps
 
 
 class RecordInvalid(DomainError):
@@ -119,6 +126,8 @@ def update_batch_record(batch: Batch, data: dict, user, reason: str = "",
         raise DomainError(_l("A finished batch cannot be changed."), field="record")
     plugin = get_line(batch.line)
     record, findings = plugin.load_record(data)
+    if findings.ok:
+        plugin.check_for_batch(batch, record, findings)
     if not findings.ok:
         raise RecordInvalid(findings)
     stored = plugin.dump_record(record)
@@ -126,8 +135,29 @@ def update_batch_record(batch: Batch, data: dict, user, reason: str = "",
     apply_edits(batch, {"record": stored}, user, reason=reason,
                 reason_required=batch.status not in UNRELEASED)
     plugin.record_saved(batch, user)
+    keep_findings(batch, findings, user)
     commit([batch])
     return findings
+
+
+def keep_findings(batch: Batch, findings: Findings, user) -> list[BatchDeviation]:
+    """Keep the line's warnings with the batch (each message once), in the caller's
+    transaction. A finding that sends the batch to QC is kept too and, while the batch is
+    in progress, moves it to "awaiting QC" with the finding as the reason (audited)."""
+    known = {(d.severity, d.message) for d in batch.deviations}
+    added = []
+    for severity, messages in (("warning", findings.warnings), ("qc", findings.to_qc)):
+        for message in messages:
+            if (severity, message) not in known:
+                known.add((severity, message))
+                deviation = BatchDeviation(severity=severity, message=message,
+                                           user_id=getattr(user, "id", None))
+                batch.deviations.append(deviation)
+                added.append(deviation)
+    if findings.to_qc and batch.status == BatchStatus.IN_PROGRESS:
+        apply_transition(batch, BATCH_MACHINE, BatchStatus.AWAITING_QC, user,
+                         status_names=BATCH_STATUS_NAMES, reason=" ".join(findings.to_qc))
+    return added
 
 
 def _gates(batch: Batch, to_status: str) -> list[str]:
@@ -161,6 +191,10 @@ def move_batch(batch: Batch, to_status: str, user, reason: str = "",
                      reason=reason, expected_version=expected_version,
                      problems=_gates(batch, to_status) if BATCH_MACHINE.can(
                          from_status, to_status) else ())
+    if to_status == BatchStatus.AWAITING_QC:
+        closing = Findings()
+        get_line(batch.line).closing_findings(batch, closing)
+        keep_findings(batch, closing, user)
     now = utcnow()
     if to_status == BatchStatus.ON_HOLD:
         batch.held_from = from_status
@@ -259,6 +293,14 @@ def consume_lot(batch: Batch, lot: MaterialLot, quantity: Decimal | None, user,
                              date=lot.expires_on.isoformat()), field="lot")
     if quantity is None or quantity <= 0:
         raise DomainError(_l("The quantity must be more than zero."), field="quantity")
+    if quantity != quantity.quantize(QUANTITY_STEP):
+        # Quantities are kept to 0.001 of the unit; more would be rounded away unseen.
+        raise DomainError(_l("Enter at most three decimals, for example 0.205 kg, or record "
+                             "the material in a smaller unit."), field="quantity")
+    findings = Findings()
+    get_line(batch.line).check_consumption(batch, lot, quantity, findings)
+    for field_name, messages in findings.errors.items():
+        raise DomainError(" ".join(messages), field=field_name)
     # Lock the lot row (PostgreSQL) so two people cannot both take its last kilogram.
     db.session.execute(select(MaterialLot.id).where(MaterialLot.id == lot.id).with_for_update())
     left = remaining_quantity(lot)
@@ -268,6 +310,7 @@ def consume_lot(batch: Batch, lot: MaterialLot, quantity: Decimal | None, user,
     consumption = Consumption(lot_id=lot.id, batch_id=batch.id, quantity=quantity,
                               user_id=user.id if user else None)
     db.session.add(consumption)
+    keep_findings(batch, findings, user)
     write_audit(batch, "edited", user, changes={"consumed": (None, f"{format_code(lot.code)}: "
                                                   f"{plain_quantity(quantity)}")},
                 reason=None)

@@ -31,7 +31,7 @@ def day_setup(db_session, manager, make_product, make_order, make_batch):
         workers[name] = worker
     product = make_product(line="soap", standard_minutes="3")
     order = make_order(product=product, due=today + timedelta(days=3), quantity="100")
-    batch = make_batch(order_line=order.lines[0], record={"recipe_version": "1"})
+    batch = make_batch(order_line=order.lines[0], releasable=True)
     move_batch(batch, "released", manager)
     station, token = enrol_station("Stół 1", "soap", manager)
     return workers, batch, station, token

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def catalogue(make_partner, make_product, make_lot, make_user):
+def catalogue(make_partner, make_product, make_lot, make_user, make_soap_version):
     from shopfloor.partners.services import ContactData
 
     make_user(username="kierownik", password="bardzo tajne hasło", role="manager",
@@ -22,8 +22,11 @@ def catalogue(make_partner, make_product, make_lot, make_user):
     partner = make_partner(name="Hotel Pod Lipą S.A.", lines=["soap"],
                            contacts=[ContactData("Ewa Recepcja", email="ewa@lipa.example")])
     product = make_product(code="MYD-100", line="soap")
-    lot = make_lot(quantity="20", supplier_lot="FO-LAW-2611")
-    return partner, product, lot
+    version = make_soap_version(product=product)
+    fragrance, base = (item.ingredient.material for item in reversed(version.items))
+    lot = make_lot(quantity="20", supplier_lot="FO-LAW-2611", material=fragrance)
+    base_lot = make_lot(quantity="20", supplier_lot="GB-0412", material=base)
+    return partner, product, lot, base_lot
 
 
 def sign_in(page):
@@ -45,7 +48,7 @@ def click_button(page, name):
 def test_order_to_delivery_note_in_the_browser(page, catalogue, output_dir):
     from shopfloor.timeutil import local_today
 
-    partner, product, lot = catalogue
+    partner, product, lot, base_lot = catalogue
     sign_in(page)
     no_violations(page)
 
@@ -72,18 +75,35 @@ def test_order_to_delivery_note_in_the_browser(page, catalogue, output_dir):
     assert "Zaplanowana" in page.locator("h1").inner_text()
     no_violations(page)
 
-    page.get_by_label("Wersja receptury").fill("3")
-    page.get_by_label("Najwyższa temperatura topienia (°C)").fill("58,5")
-    page.get_by_label("Temperatura wylewania (°C)").fill("61")
+    # The record: the recipe version, then the base and fragrance weighed from their lots.
+    page.get_by_label("Wersja receptury").select_option(index=1)
+    today = local_today().isoformat()
+    for row, (stage, temperature, at) in enumerate((("melt", "58,5", "09:00"),
+                                                    ("pour", "61", "09:40")), start=1):
+        page.get_by_label(f"Etap {row}").select_option(value=stage)
+        page.get_by_label(f"Temperatura {row}").fill(temperature)
+        page.get_by_label(f"Czas {row}").fill(f"{today}T{at}")
     click_button(page, "Zapisz")
-    page.get_by_label("Kod partii materiału").fill(lot.code.lower())
-    page.get_by_label("Zużyta ilość").fill("1,2")
-    click_button(page, "Zapisz partię")
+    assert "Zapis partii zapisany" in page.get_by_role("status").inner_text()
+    # 40 bars filled to 102 g: 3 998.4 g of base and 81.6 g of fragrance planned.
+    for code, kilograms in ((lot.code.lower(), "0,082"), (base_lot.code, "3,998")):
+        page.get_by_label("Kod partii materiału").fill(code)
+        page.get_by_label("Zużyta ilość").fill(kilograms)
+        click_button(page, "Zapisz partię")
     assert "FO-LAW-2611" in page.locator("main").inner_text()
+    no_violations(page)
     for action in ("Zwolnij", "Rozpocznij"):
         click_button(page, action)
     page.get_by_label("Liczba dobrych sztuk").fill("40")
     click_button(page, "Zapisz wynik")
+    record = page.locator("form[action$='/record']")
+    record.get_by_label("Zapakowano").fill(f"{today}T12:00")
+    for row in range(1, 3):
+        record.get_by_label(f"Masa {row}").fill("102,4")
+    record.get_by_label("Powód zmiany").fill("karta ważenia")
+    record.get_by_role("button", name="Zapisz", exact=True).click()
+    assert "Zaliczone" in page.locator("#check-weighing-verdict").inner_text()
+    no_violations(page)
     click_button(page, "Przekaż do kontroli jakości")
     click_button(page, "Zatwierdź kontrolę jakości")
     assert "Zakończona" in page.locator("h1").inner_text()

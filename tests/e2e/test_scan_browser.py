@@ -25,7 +25,7 @@ def supervisor_page(page, make_user):
 
 def test_scan_then_one_tap_releases_the_batch(supervisor_page, make_batch, output_dir):
     page = supervisor_page
-    batch = make_batch(record={"recipe_version": "4"})
+    batch = make_batch(releasable=True)
     field = page.get_by_label("Zeskanuj etykietę")
     assert field.evaluate("el => el === document.activeElement")
     assert axe_violations(page) == []
@@ -46,7 +46,7 @@ def test_scan_then_one_tap_releases_the_batch(supervisor_page, make_batch, outpu
 
 def test_many_in_a_row_marks_each_scan(supervisor_page, make_batch):
     page = supervisor_page
-    batches = [make_batch(record={"recipe_version": "1"}) for _ in range(2)]
+    batches = [make_batch(releasable=True) for _ in range(2)]
     page.get_by_label("Wiele po kolei").check()
     page.get_by_label("Zeskanuj etykietę").focus()
     for raw in (batches[0].code, "B2345678", batches[1].code):

@@ -14,10 +14,6 @@ from shopfloor.errors import DomainError
 from shopfloor.labels.gs1 import is_valid_sscc
 from shopfloor.labels.services import allocate_sscc, batch_card, labels_for
 
-SOAP = {"recipe_version": "3", "nominal_content": "100 g ℮", "durability": "12M",
-        "ingredients": "Sodium Stearate, Glycerin, Aqua, Parfum, Linalool",
-        "responsible_person": "Spółdzielnia Razem, ul. Przykładowa 1, 26-600 Radom"}
-
 
 def decode_png(data: bytes) -> list[str]:
     return [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(data)))]
@@ -33,15 +29,37 @@ def test_a_batch_card_carries_the_grouped_code_and_the_scan_link(app, make_order
     assert card.partner == order.partner.name and "250" in card.quantity
 
 
-def test_soap_unit_labels_need_nominal_content_durability_and_responsible_person(
-        app, make_batch):
-    incomplete = make_batch(record={"recipe_version": "3"})
-    complete = make_batch(record=SOAP)
+def test_soap_unit_labels_print_only_after_release_with_the_versions_facts(
+        app, make_batch, make_soap_version, manager):
+    from shopfloor.production.services import move_batch
+    from shopfloor.recipes.services import register_version
+    from tests.conftest import TODAY
+
+    batch = make_batch(releasable=True)
     with app.test_request_context():
-        with pytest.raises(DomainError, match="zawartość nominalną"):
-            labels_for("unit", [incomplete.code])
-        [label] = labels_for("unit", [complete.code])
-    assert label.durability == "12M" and "Linalool" in label.ingredients
+        with pytest.raises(DomainError, match="nie jest zwolniona"):
+            labels_for("unit", [batch.code])
+        move_batch(batch, "released", manager)
+        [label] = labels_for("unit", [batch.code])
+    # Nothing typed: nominal content, durability, INCI list and person from the version.
+    assert label.nominal == "100 g" and label.durability == "24 miesiące"
+    # Base 98 % of which sodium stearate 45 % = 44.1, glycerin 29.4, aqua 24.5; parfum 2;
+    # linalool 2 % x 5 % = 0.1 (above 0.01 %, named).
+    assert label.ingredients == "Sodium Stearate, Glycerin, Aqua, Parfum, Linalool"
+    assert label.responsible_person.startswith("Spółdzielnia Razem")
+    assert label.batch_code == format_code(batch.code)
+
+    other = make_batch(releasable=True)
+    version_id = int(other.record["recipe_version_id"])
+    from shopfloor.extensions import db
+    from shopfloor.recipes.models import RecipeVersion
+
+    version = db.session.get(RecipeVersion, version_id)
+    move_batch(other, "released", manager)
+    register_version(version, version.safety_report_ref, version.safety_report_date,
+                     version.cpnp_number, "", manager, TODAY)
+    with app.test_request_context(), pytest.raises(DomainError, match="osobę odpowiedzialną"):
+        labels_for("unit", [other.code])
 
 
 def test_mistyped_and_unknown_codes_are_named(app, make_batch):

@@ -26,7 +26,8 @@ def version_on(client, url: str) -> str:
     return re.search(r'name="version"[^>]*value="(\d+)"', text(client.get(url))).group(1)
 
 
-def test_a_manager_goes_from_partner_to_delivery_note(signed_in, db_session, app):
+def test_a_manager_goes_from_partner_to_delivery_note(signed_in, db_session, app,
+                                                     make_soap_version, make_lot):
     client = signed_in("manager")
     today = local_today()
 
@@ -117,17 +118,22 @@ def test_a_manager_goes_from_partner_to_delivery_note(signed_in, db_session, app
         page=batch_url)
     assert response.status_code == 302
 
+    # The record: a bad temperature is refused on its table, with what was typed kept.
+    version = make_soap_version()
+    record = {"record-recipe_version_id": str(version.id), "record-mould": "M-12",
+              "record-temperatures-0-stage": "melt",
+              "record-temperatures-0-temperature_c": "gorąco",
+              "record-temperatures-0-at": f"{today.isoformat()}T09:00",
+              "record-temperatures-1-stage": "pour", "record-temperatures-1-temperature_c": "61",
+              "record-temperatures-1-at": f"{today.isoformat()}T09:40"}
     response = client.submit(f"{batch_url}/record", {
-        "record-recipe_code": "LAW", "record-recipe_version": "3",
-        "record-melt_temperature_c": "gorąco", "version": version_on(client, batch_url)},
-        page=batch_url)
+        **record, "version": version_on(client, batch_url)}, page=batch_url)
     assert response.status_code == 422
-    assert 'id="record-melt_temperature_c-error"' in text(response)
+    assert 'id="record-temperatures-error"' in text(response)
     assert 'value="gorąco"' in text(response)
+    record["record-temperatures-0-temperature_c"] = "58"
     response = client.submit(f"{batch_url}/record", {
-        "record-recipe_code": "LAW", "record-recipe_version": "3",
-        "record-melt_temperature_c": "58", "record-pour_temperature_c": "61",
-        "version": version_on(client, batch_url)}, page=batch_url)
+        **record, "version": version_on(client, batch_url)}, page=batch_url)
     assert response.status_code == 302
 
     for status in ("released", "in_progress"):
@@ -138,6 +144,17 @@ def test_a_manager_goes_from_partner_to_delivery_note(signed_in, db_session, app
         "good_quantity": "97", "rejects-0-reason": "pęcherze", "rejects-0-quantity": "3",
         "version": version_on(client, batch_url)}, page=batch_url)
     assert response.status_code == 302
+    # The recipe's base and fragrance weighed as planned: 100 bars × 102 g × 98 % and 2 %.
+    for item, kilograms in zip(version.items, ("9.996", "0.204"), strict=True):
+        lot = make_lot(quantity="20", material=item.ingredient.material)
+        assert client.submit(f"{batch_url}/consume", {"lot": lot.code, "quantity": kilograms},
+                             page=batch_url).status_code == 302
+    record.update({"record-wrapped_at": f"{today.isoformat()}T12:00", "reason": "z karty",
+                   **{f"record-check_weights-{i}-mass": "102,5" for i in range(5)}})
+    response = client.submit(f"{batch_url}/record", {
+        **record, "version": version_on(client, batch_url)}, page=batch_url)
+    assert response.status_code == 302
+    assert 'id="check-weighing-verdict"' in text(client.get(batch_url))
     for status in ("awaiting_qc", "done"):
         response = client.submit(f"{batch_url}/move", {
             "status": status, "version": version_on(client, batch_url)}, page=batch_url)

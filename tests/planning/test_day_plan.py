@@ -43,17 +43,11 @@ def released(make_batch, make_product, make_order, manager):
     def build(due, line="soap", minutes="3"):
         product = make_product(line=line, standard_minutes=minutes)
         order = make_order(product=product, due=due, quantity="100")
-        batch = make_batch(order_line=order.lines[0], record=_record(line))
+        batch = make_batch(order_line=order.lines[0], releasable=True)
         move_batch(batch, "released", manager)
         return batch
 
     return build
-
-
-def _record(line):
-    if line == "harness":
-        return {"drawing_number": "D-1", "drawing_revision": "A", "ipc_class": "2"}
-    return {"recipe_version": "1"} if line == "soap" else None
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from shopfloor.codes import format_code
 from shopfloor.notifications.models import NotificationPreference, OutboxEmail
 from shopfloor.orders.services import change_order_status
 from tests.conftest import TODAY
-from tests.shipping.test_shipments import RECORD, finished_batch, ship  # noqa: F401 (fixture)
+from tests.shipping.test_shipments import finished_batch, ship  # noqa: F401 (fixture)
 
 NOW = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)  # Monday, 07:00 in Warsaw
 
@@ -95,7 +95,7 @@ def test_batches_moving_an_order_into_production_mail_its_people(
     from shopfloor.production.services import consume_lot, move_batch
 
     order = people.alfa_order
-    batch = make_batch(order_line=order.lines[0], quantity="100", record=RECORD)
+    batch = make_batch(order_line=order.lines[0], quantity="100", releasable=True)
     consume_lot(batch, make_lot(), Decimal(1), manager, TODAY)
     assert outbox(db_session) == {}  # a planned batch moves nothing
     move_batch(batch, "released", manager)

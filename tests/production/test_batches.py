@@ -19,26 +19,28 @@ from shopfloor.production.services import (
 )
 from tests.conftest import TODAY
 
-SOAP_RECORD = {"recipe_code": "LAV", "recipe_version": "3", "melt_temperature_c": "58",
-               "pour_temperature_c": "61", "mould": "M-12"}
+SOAP_RECORD = {"mould": "M-12"}
 
 
-def run_to_awaiting_qc(batch, manager, lot=None, good="95"):
+def run_to_awaiting_qc(batch, manager, lot=None, good="95", complete=None):
     if lot is not None:
         consume_lot(batch, lot, Decimal("2.5"), manager, TODAY)
     move_batch(batch, "released", manager)
     move_batch(batch, "in_progress", manager)
     record_output(batch, Decimal(good), [RejectData("bubbles", Decimal(5))], manager)
+    if complete is not None:
+        complete(batch)
     move_batch(batch, "awaiting_qc", manager)
 
 
 def test_a_soap_batch_runs_from_planned_to_done_and_its_order_follows(
-        make_order, make_batch, make_lot, manager):
+        make_order, make_batch, make_lot, manager, complete_soap_record):
     order = make_order(quantity="95")
-    batch = make_batch(order_line=order.lines[0], quantity="100", record=SOAP_RECORD)
+    batch = make_batch(order_line=order.lines[0], quantity="100", record=SOAP_RECORD,
+                       releasable=True)
     assert batch.code.startswith("B") and batch.line == "soap"
     assert order.status == "confirmed"
-    run_to_awaiting_qc(batch, manager, lot=make_lot())
+    run_to_awaiting_qc(batch, manager, lot=make_lot(), complete=complete_soap_record)
     assert order.status == "in_production"
     move_batch(batch, "done", manager)
     assert batch.finished_at is not None and batch.rejected_quantity == Decimal(5)
@@ -63,7 +65,7 @@ def test_release_is_blocked_when_a_consumed_lot_was_rejected_since(
         make_batch, make_lot, manager):
     from shopfloor.materials.services import set_lot_status
 
-    batch = make_batch(record=SOAP_RECORD)
+    batch = make_batch(record=SOAP_RECORD, releasable=True)
     lot = make_lot()
     consume_lot(batch, lot, Decimal(1), manager, TODAY)
     set_lot_status(lot, "rejected", manager, reason="supplier recall")
@@ -77,7 +79,7 @@ def test_release_is_blocked_when_a_consumed_lot_was_rejected_since(
 ])
 def test_a_batch_cannot_consume_a_lot_that_is_not_approved(
         make_batch, make_lot, manager, status, message):
-    batch = make_batch(record=SOAP_RECORD)
+    batch = make_batch(record=SOAP_RECORD, releasable=True)
     with pytest.raises(DomainError, match=message):
         consume_lot(batch, make_lot(status=status), Decimal(1), manager, TODAY)
     assert batch.consumptions == []
@@ -85,7 +87,7 @@ def test_a_batch_cannot_consume_a_lot_that_is_not_approved(
 
 def test_consumption_cannot_exceed_what_is_left_of_a_lot(make_batch, make_lot, manager):
     lot = make_lot(quantity="3")
-    first, second = make_batch(record=SOAP_RECORD), make_batch(record=SOAP_RECORD)
+    first, second = (make_batch(record=SOAP_RECORD, releasable=True) for _ in range(2))
     consume_lot(first, lot, Decimal(2), manager, TODAY)
     with pytest.raises(DomainError, match="Zostało tylko 1"):
         consume_lot(second, lot, Decimal(2), manager, TODAY)
@@ -94,26 +96,33 @@ def test_consumption_cannot_exceed_what_is_left_of_a_lot(make_batch, make_lot, m
 def test_expired_lots_are_refused(make_batch, make_lot, manager):
     lot = make_lot(expires_on=TODAY - timedelta(days=1))
     with pytest.raises(DomainError, match="straciła ważność"):
-        consume_lot(make_batch(record=SOAP_RECORD), lot, Decimal(1), manager, TODAY)
+        consume_lot(make_batch(record=SOAP_RECORD, releasable=True), lot, Decimal(1), manager,
+                    TODAY)
 
 
-def test_qc_sign_off_needs_the_lines_checks(make_batch, make_lot, manager):
-    batch = make_batch(record={"recipe_version": "3"})
+def test_qc_sign_off_needs_the_lines_checks(make_batch, make_lot, manager,
+                                            complete_soap_record):
+    batch = make_batch(releasable=True)
     run_to_awaiting_qc(batch, manager, lot=make_lot())
-    with pytest.raises(DomainError, match="temperaturę"):
+    with pytest.raises(DomainError, match="temperaturę") as refused:
         move_batch(batch, "done", manager)
-    update_batch_record(batch, {**SOAP_RECORD}, manager, reason="temperatures from the sheet")
+    assert "Clear soap base" in refused.value.message  # not weighed
+    assert "ważenie kontrolne" in str(refused.value.message).lower()
+    move_batch(batch, "in_progress", manager)
+    complete_soap_record(batch)
+    move_batch(batch, "awaiting_qc", manager)
     move_batch(batch, "done", manager)
+    assert batch.status == "done"
 
 
 def test_editing_a_released_record_needs_a_reason_and_keeps_old_and_new(
         make_batch, manager):
-    batch = make_batch(record=SOAP_RECORD)
+    batch = make_batch(record=SOAP_RECORD, releasable=True)
     move_batch(batch, "released", manager)
     with pytest.raises(DomainError) as error:
-        update_batch_record(batch, {**SOAP_RECORD, "mould": "M-13"}, manager)
+        update_batch_record(batch, {**batch.record, "mould": "M-13"}, manager)
     assert error.value.field == "reason"
-    update_batch_record(batch, {**SOAP_RECORD, "mould": "M-13"}, manager,
+    update_batch_record(batch, {**batch.record, "mould": "M-13"}, manager,
                         reason="mould swapped, cracked")
     edit = history(batch)[0]
     assert edit.reason == "mould swapped, cracked"
@@ -123,18 +132,14 @@ def test_editing_a_released_record_needs_a_reason_and_keeps_old_and_new(
 def test_a_bad_record_value_is_refused_naming_the_field(make_batch, manager):
     batch = make_batch()
     with pytest.raises(RecordInvalid) as error:
-        update_batch_record(batch, {"melt_temperature_c": "hot"}, manager)
-    assert "melt_temperature_c" in error.value.findings.errors
-
-
-def test_soap_melt_above_63_warns_and_71_flags(make_batch, manager):
-    batch = make_batch()
-    findings = update_batch_record(batch, {**SOAP_RECORD, "melt_temperature_c": "72"}, manager)
-    assert any("71" in w for w in findings.warnings)
+        update_batch_record(batch, {"temperatures": [
+            {"stage": "melt", "temperature_c": "hot", "at": "2026-11-27T09:00"}]}, manager)
+    assert "temperatures" in error.value.findings.errors
+    assert batch.record == {}
 
 
 def test_hold_returns_to_where_it_was_and_needs_a_reason(make_batch, manager):
-    batch = make_batch(record=SOAP_RECORD)
+    batch = make_batch(record=SOAP_RECORD, releasable=True)
     move_batch(batch, "released", manager)
     with pytest.raises(DomainError):
         move_batch(batch, "on_hold", manager)
@@ -146,14 +151,14 @@ def test_hold_returns_to_where_it_was_and_needs_a_reason(make_batch, manager):
 
 
 def test_finished_batches_cannot_move(make_batch, make_lot, manager):
-    batch = make_batch(record=SOAP_RECORD)
+    batch = make_batch(record=SOAP_RECORD, releasable=True)
     move_batch(batch, "scrapped", manager, reason="dropped")
     with pytest.raises(DomainError):
         move_batch(batch, "released", manager)
 
 
 def test_negative_output_is_refused(make_batch, manager):
-    batch = make_batch(record=SOAP_RECORD)
+    batch = make_batch(record=SOAP_RECORD, releasable=True)
     move_batch(batch, "released", manager)
     move_batch(batch, "in_progress", manager)
     with pytest.raises(DomainError) as error:
@@ -165,7 +170,7 @@ def test_negative_output_is_refused(make_batch, manager):
 
 
 def test_overage_goes_to_stock_and_a_full_allocation_makes_the_order_ready(
-        make_order, make_batch, make_lot, manager):
+        make_order, make_batch, make_lot, manager, make_soap_version, complete_soap_record):
     from shopfloor.orders.queries import line_progress
     from shopfloor.production.services import AllocationData, plan_batch
 
@@ -174,8 +179,9 @@ def test_overage_goes_to_stock_and_a_full_allocation_makes_the_order_ready(
     # 420 planned to cover rejects, 400 of them for the order; 412 come out good.
     batch = plan_batch(line.product_id, Decimal(420), [AllocationData(line.id, Decimal(400))],
                        manager)
-    update_batch_record(batch, SOAP_RECORD, manager)
-    run_to_awaiting_qc(batch, manager, lot=make_lot(), good="412")
+    update_batch_record(batch, {**SOAP_RECORD, "recipe_version_id": str(make_soap_version().id)},
+                        manager)
+    run_to_awaiting_qc(batch, manager, lot=make_lot(), good="412", complete=complete_soap_record)
     move_batch(batch, "done", manager)
     progress = line_progress(order)[line.id]
     assert progress.made == Decimal(400) and progress.planned == Decimal(400)

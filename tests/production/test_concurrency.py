@@ -12,7 +12,7 @@ from shopfloor.production.models import Batch
 
 def test_the_second_of_two_simultaneous_edits_gets_a_conflict(app, make_batch, make_user,
                                                              manager):
-    batch = make_batch(record={"recipe_version": "1"})
+    batch = make_batch(releasable=True)
     other = make_user(username="ola", role="supervisor", display_name="Ola Supervisor")
     batch_id, seen_version = batch.id, batch.version
     both_loaded = threading.Barrier(2, timeout=20)
@@ -29,7 +29,7 @@ def test_the_second_of_two_simultaneous_edits_gets_a_conflict(app, make_batch, m
                 both_loaded.wait()
                 if delay_commit:  # make the order of the two commits certain
                     threading.Event().wait(0.5)
-                update_batch_record(mine, {"recipe_version": "1", "mould": mould}, user,
+                update_batch_record(mine, {**mine.record, "mould": mould}, user,
                                     expected_version=seen_version)
                 results[name] = "saved"
             except ConflictError as exc:

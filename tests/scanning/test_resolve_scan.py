@@ -16,7 +16,7 @@ from shopfloor.scanning.services import resolve_scan
 
 @pytest.fixture
 def batch(make_batch):
-    return make_batch(record={"recipe_version": "2"})
+    return make_batch(releasable=True)
 
 
 def last_event(db_session) -> ScanEvent:

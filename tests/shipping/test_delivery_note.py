@@ -17,25 +17,25 @@ from shopfloor.shipping.delivery_note import delivery_note_pdf
 from shopfloor.shipping.services import ShipmentLineData, create_shipment
 from tests.conftest import TODAY, VALID_NIPS
 
-RECORD = {"recipe_version": "1", "melt_temperature_c": "58", "pour_temperature_c": "60"}
 COOPERATIVE = {"name": "Spółdzielnia Socjalna „Łąka”", "address": "ul. Źródlana 5, 00-950 Łódź",
                "nip": "7740001454"}
 PARTNER_NAME = "Zakład Łączeń Śląsk Sp. z o.o."
 
 
 @pytest.fixture
-def finished_batch(make_order, make_batch, make_lot, manager):
+def finished_batch(make_order, make_batch, make_lot, manager, complete_soap_record):
     from shopfloor.production.services import consume_lot
 
     def build(order=None, good="100", quantity="100", lots=None, rejects=True):
         order = order or make_order(quantity=quantity)
-        batch = make_batch(order_line=order.lines[0], quantity=quantity, record=RECORD)
+        batch = make_batch(order_line=order.lines[0], quantity=quantity, releasable=True)
         for lot in lots if lots is not None else [make_lot()]:
             consume_lot(batch, lot, Decimal(1), manager, TODAY)
         move_batch(batch, "released", manager)
         move_batch(batch, "in_progress", manager)
         record_output(batch, Decimal(good),
                       [RejectData("crack", Decimal(1))] if rejects else [], manager)
+        complete_soap_record(batch)
         move_batch(batch, "awaiting_qc", manager)
         move_batch(batch, "done", manager)
         return order, batch

@@ -14,20 +14,19 @@ from shopfloor.shipping.models import Shipment
 from shopfloor.shipping.services import ShipmentLineData, create_shipment
 from tests.conftest import TODAY
 
-RECORD = {"recipe_version": "1", "melt_temperature_c": "58", "pour_temperature_c": "60"}
-
 
 @pytest.fixture
-def finished_batch(make_order, make_batch, make_lot, manager):
+def finished_batch(make_order, make_batch, make_lot, manager, complete_soap_record):
     from shopfloor.production.services import consume_lot
 
     def build(order=None, good="100", quantity="100"):
         order = order or make_order(quantity=quantity)
-        batch = make_batch(order_line=order.lines[0], quantity=quantity, record=RECORD)
+        batch = make_batch(order_line=order.lines[0], quantity=quantity, releasable=True)
         consume_lot(batch, make_lot(), Decimal(1), manager, TODAY)
         move_batch(batch, "released", manager)
         move_batch(batch, "in_progress", manager)
         record_output(batch, Decimal(good), [RejectData("crack", Decimal(1))], manager)
+        complete_soap_record(batch)
         move_batch(batch, "awaiting_qc", manager)
         move_batch(batch, "done", manager)
         return order, batch
@@ -70,7 +69,7 @@ def test_shipping_more_than_ordered_is_refused(finished_batch, manager):
 
 def test_a_failed_shipment_does_not_use_up_a_number(finished_batch, make_batch, manager):
     order, batch = finished_batch()
-    unfinished = make_batch(order_line=order.lines[0], quantity="10", record=RECORD)
+    unfinished = make_batch(order_line=order.lines[0], quantity="10", releasable=True)
     with pytest.raises(DomainError):
         create_shipment(order, TODAY, [
             ShipmentLineData(order.lines[0].id, batch.id, Decimal(5)),

@@ -60,7 +60,7 @@ def test_a_supervisor_chooses_the_batch_a_station_works_on(signed_in, db_session
     client.submit("/stations/enrol", {"name": "Stół 2", "line": "soap"})
     station = db_session.scalar(select(Station))
     url = f"/stations/{station.id}"
-    planned = make_batch(record={"recipe_version": "1"})
+    planned = make_batch(releasable=True)
     refused = client.submit(f"{url}/batch", {"batch_id": str(planned.id),
                                              "version": str(station.version)}, page=url)
     assert refused.status_code == 302

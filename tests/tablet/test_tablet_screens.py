@@ -480,7 +480,7 @@ def test_a_page_opened_for_other_work_records_nothing(floor, tablet, manager, ma
 
     old_page = text(tablet.get("/t/work/step/1"))
     hidden = dict(re.findall(r'name="(batch_id|step_ids)" value="([^"]*)"', old_page))
-    other = make_batch(product=floor.batch.product, record={"recipe_version": "1"})
+    other = make_batch(product=floor.batch.product, releasable=True)
     move_batch(other, "released", manager)
     move_batch(other, "in_progress", manager)
     assign_batch(floor.station, other, manager)  # the supervisor gives the table new work
@@ -564,7 +564,7 @@ def test_work_given_before_its_instruction_was_published_gets_it_when_published(
     from shopfloor.stations.services import assign_batch
 
     product = make_product(line="soap", code="MYD-ROZ")
-    batch = make_batch(product=product, record={"recipe_version": "1"})
+    batch = make_batch(product=product, releasable=True)
     move_batch(batch, "released", manager)
     move_batch(batch, "in_progress", manager)
     assign_batch(floor.station, batch, manager)

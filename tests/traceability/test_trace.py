@@ -18,7 +18,7 @@ from shopfloor.traceability.services import (
 )
 from tests.conftest import TODAY
 
-RECORD = {"recipe_version": "1", "melt_temperature_c": "58", "pour_temperature_c": "60"}
+# The engine traces every line alike; harness batches have the lightest gates to finish.
 
 
 def finish(batch, lots, manager, good="10"):
@@ -33,7 +33,7 @@ def finish(batch, lots, manager, good="10"):
 
 def test_branching_genealogy_both_ways(make_partner, make_product, make_order, make_batch,
                                        make_lot, manager):
-    product = make_product()
+    product = make_product(line="harness")
     hotel = make_partner(name="Hotel", contacts=[ContactData("Ewa", email="ewa@hotel.example")])
     shop = make_partner(name="Shop", contacts=[ContactData("Jan", phone="600100200")])
     fragrance = make_lot(supplier_lot="FR-2026-11")
@@ -41,9 +41,9 @@ def test_branching_genealogy_both_ways(make_partner, make_product, make_order, m
     order_hotel = make_order(partner=hotel, product=product, quantity="10")
     order_shop = make_order(partner=shop, product=product, quantity="10")
     # The fragrance lot branches into two batches; each batch also uses a base lot.
-    batch_a = make_batch(order_line=order_hotel.lines[0], quantity="10", record=RECORD)
-    batch_b = make_batch(order_line=order_shop.lines[0], quantity="10", record=RECORD)
-    batch_unrelated = make_batch(product=product, quantity="10", record=RECORD)
+    batch_a = make_batch(order_line=order_hotel.lines[0], quantity="10", releasable=True)
+    batch_b = make_batch(order_line=order_shop.lines[0], quantity="10", releasable=True)
+    batch_unrelated = make_batch(product=product, quantity="10", releasable=True)
     finish(batch_a, [fragrance, base], manager)
     finish(batch_b, [fragrance, other_base], manager, good="10")
     finish(batch_unrelated, [other_base], manager)
@@ -78,10 +78,10 @@ def test_the_recall_csv_defuses_spreadsheet_formulas(make_partner, make_product,
                                                      make_batch, make_lot, manager):
     partner = make_partner(name='=HYPERLINK("http://evil.example","x")',
                            contacts=[ContactData("@SUM(A1)", email="a@b.example")])
-    product = make_product()
+    product = make_product(line="harness")
     lot = make_lot()
     order = make_order(partner=partner, product=product, quantity="10")
-    batch = make_batch(order_line=order.lines[0], quantity="10", record=RECORD)
+    batch = make_batch(order_line=order.lines[0], quantity="10", releasable=True)
     finish(batch, [lot], manager)
     create_shipment(order, TODAY, [ShipmentLineData(order.lines[0].id, batch.id, Decimal(5))],
                     manager)

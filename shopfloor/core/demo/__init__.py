@@ -120,6 +120,9 @@ def load_demo_data() -> str:
     created += ensure_partners(manager)
     ids = partner_ids()
     created += ensure_catalog(manager, ids)
+    from shopfloor.core.demo.recipes import load_recipes
+
+    created += load_recipes(manager, local_today())
     # Lots, orders, batches and shipments come as one story: written only into a
     # database that has none of them yet.
     if not _count(Order) and not _count(MaterialLot):

@@ -36,6 +36,7 @@ from shopfloor.production.services import (
     record_output,
     update_batch_record,
 )
+from shopfloor.recipes.batches import GRAMS_PER, soap_batch
 from shopfloor.shipping.services import ShipmentLineData, create_shipment
 
 
@@ -68,7 +69,7 @@ YIELDS = {
     "garments": ("0", "0", ""),
     "copack": ("0.02", "0.01", "Pudełko zgniecione przy pakowaniu"),
 }
-HOLD_MELT = (("melt_temperature_c", "72"),)
+HOLD_MELT = (("melt", "72"),)
 
 ORDERS = (
     # Melt-and-pour soap. The first two orders are the traceable chain: both batches use
@@ -206,8 +207,9 @@ class OrderLoader:
         if target == "planned":
             return batch
         move_batch(batch, "released", self.user)
+        weighed = soap_weights(batch) if product.line == "soap" else {}
         for material, per_unit in product.uses:
-            self._consume(batch, material, Decimal(per_unit) * planned)
+            self._consume(batch, material, weighed.get(material, Decimal(per_unit) * planned))
         if target == "released":
             return batch
         move_batch(batch, "in_progress", self.user)
@@ -262,6 +264,13 @@ class OrderLoader:
                 self.day(day), order,
                 [ShipmentLineData(line.id, batch.id, qty) for line, batch, qty in portion],
                 carrier))
+
+
+def soap_weights(batch: Batch) -> dict[str, Decimal]:
+    """What the scales show for a soap batch: each recipe ingredient's planned mass, in the
+    unit of its material."""
+    return {row.ingredient.material.code: row.planned_g / GRAMS_PER[row.ingredient.material.unit]
+            for row in soap_batch(batch).rows}
 
 
 def load_orders(user, partner_ids: dict[str, int], today: date,

@@ -6,13 +6,16 @@ from collections import defaultdict
 from datetime import date, timedelta
 from itertools import count
 
-# product code -> recipe, recipe version, mould
+# product code -> recipe (shopfloor.core.demo.recipes), mould
 SOAP_RECIPES = {
-    "MYD-LAW-100": ("R-LAW-100", "3", "Forma silikonowa 12 × 100 g"),
-    "MYD-CYT-100": ("R-CYT-100", "2", "Forma silikonowa 12 × 100 g"),
-    "MYD-KOZ-100": ("R-KOZ-100", "1", "Forma silikonowa 12 × 100 g (owal)"),
-    "MYD-LAW-30H": ("R-LAW-30H", "4", "Forma z logo hotelu 24 × 30 g"),
+    "MYD-LAW-100": ("R-LAW-100", "Forma silikonowa 12 × 100 g"),
+    "MYD-CYT-100": ("R-CYT-100", "Forma silikonowa 12 × 100 g"),
+    "MYD-KOZ-100": ("R-KOZ-100", "Forma silikonowa 12 × 100 g (owal)"),
+    "MYD-LAW-30H": ("R-LAW-30H", "Forma z logo hotelu 24 × 30 g"),
 }
+# product code -> nominal mass (g) and what each bar is filled to (g), for check weighing
+SOAP_MASSES = {"MYD-LAW-100": (100, 102), "MYD-CYT-100": (100, 102),
+               "MYD-KOZ-100": (100, 102), "MYD-LAW-30H": (30, 31)}
 # product code -> drawing number, revision, IPC/WHMA-A-620 class
 HARNESS_DRAWINGS = {
     "WI-W214": ("EW-W214", "C", "2"),
@@ -61,8 +64,10 @@ def release_record(line: str, product_code: str, quantity: int, received_on: dat
                    numbering: Numbering) -> dict:
     """The record a batch needs before release (the line's release gate)."""
     if line == "soap":
-        recipe, version, mould = SOAP_RECIPES[product_code]
-        return {"recipe_code": recipe, "recipe_version": version, "mould": mould}
+        from shopfloor.core.demo.recipes import registered_version_id
+
+        recipe, mould = SOAP_RECIPES[product_code]
+        return {"recipe_version_id": str(registered_version_id(recipe)), "mould": mould}
     if line == "harness":
         drawing, revision, ipc_class = HARNESS_DRAWINGS[product_code]
         return {"drawing_number": drawing, "drawing_revision": revision, "ipc_class": ipc_class}
@@ -87,10 +92,17 @@ def production_record(line: str, product_code: str, good: int | None, made_on: d
     """What production adds to the record once the batch runs (``good`` once counted)."""
     if line == "soap":
         n = numbering.next("soap")
-        added = {"melt_temperature_c": str(58 + n % 4), "pour_temperature_c": str(60 + n % 3)}
+        day = made_on.isoformat()
+        added = {"temperatures": [
+            {"stage": "melt", "temperature_c": str(overrides.get("melt", 56 + n % 5)),
+             "at": f"{day}T08:{20 + n % 15:02d}"},
+            {"stage": "pour", "temperature_c": str(60 + n % 3), "at": f"{day}T08:55"}]}
         if good is not None:
-            added["wrapped_on"] = made_on.isoformat()
-        return {**added, **overrides}
+            _nominal, fill = SOAP_MASSES[product_code]
+            added["wrapped_at"] = f"{day}T11:{10 + n % 40:02d}"
+            # Ten bars from the moulds: around the fill mass, a little either side.
+            added["check_weights"] = [{"mass": str(fill + (i % 5 - 2) * 0.3)} for i in range(10)]
+        return added
     if line == "harness" and good is not None:
         drawing = HARNESS_DRAWINGS[product_code][0]
         return {"serials": [{"serial": f"{drawing}-{numbering.next(drawing):05d}"}

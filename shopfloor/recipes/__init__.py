@@ -1,0 +1,1 @@
+"""Soap recipes: cosmetic ingredients, locked versions, INCI lists and their rules."""
