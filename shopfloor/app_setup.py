@@ -162,6 +162,7 @@ def _blueprints() -> list:
     from shopfloor.portal.account_views import bp as portal_accounts
     from shopfloor.portal.account_views import welcome_bp as portal_welcome
     from shopfloor.portal.public import bp as portal_public
+    from shopfloor.portal.recall_views import bp as portal_recalls
     from shopfloor.portal.request_views import bp as portal_requests
     from shopfloor.portal.returns_views import bp as portal_returns
     from shopfloor.portal.views import bp as portal
@@ -180,7 +181,8 @@ def _blueprints() -> list:
     return [core, public, auth, scanning, orders, production, materials, shipping, traceability,
             partners, catalog, labels, workers, instructions, stations, floor, tablet,
             day_plan, planning, scheduling, notifications, portal_accounts, portal_welcome,
-            portal, portal_public, portal_requests, portal_returns, returns, recipes,
+            portal, portal_public, portal_requests, portal_returns, portal_recalls, returns,
+            recipes,
             api_tokens, webhooks]
 
 

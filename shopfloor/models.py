@@ -44,6 +44,7 @@ from shopfloor.stations.models import (  # noqa: F401
     WorkerSession,
     WorkerSignInAttempt,
 )
+from shopfloor.traceability.models import Recall, RecallNotice  # noqa: F401
 from shopfloor.webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: F401
 from shopfloor.workers.models import (  # noqa: F401
     Absence,

@@ -350,7 +350,7 @@ def complete_soap_record(manager, make_lot):
         for row in soap_batch(batch).rows:
             if not row.weighed:
                 material = row.ingredient.material
-                needed = row.planned_g / GRAMS_PER[material.unit]
+                needed = (row.planned_g / GRAMS_PER[material.unit]).quantize(Decimal("0.001"))
                 consume_lot(batch, make_lot(quantity=str(needed * 2), material=material),
                             needed, manager, TODAY)
         day = TODAY.isoformat()

@@ -16,6 +16,7 @@ WEBHOOK_EVENTS = (
     ("order.at_risk", "The forecast says an order line may miss its due date."),
     ("shipment.created", "A shipment for one of your orders was recorded."),
     ("return_item.needs_decision", "A returned item waits for your decision."),
+    ("recall.issued", "Batches you received are recalled: stop selling them."),
 )
 
 # Shown on the page as it is, and executed by a test, so the example cannot drift from the

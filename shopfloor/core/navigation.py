@@ -44,6 +44,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("scheduling.job_list", _l("Scheduled jobs"), MANAGER),
     NavItem("portal.order_list", _l("Our orders"), PARTNER),
     NavItem("portal_returns.item_list", _l("Returns"), PARTNER),
+    NavItem("portal_recalls.recall_list", _l("Recalls"), PARTNER),
     NavItem("portal.preferences", _l("Notifications"), PARTNER),
     NavItem("api_tokens.token_list", _l("API tokens"), PARTNER),
     NavItem("webhooks.endpoint_list", _l("Webhooks"), PARTNER),

@@ -49,6 +49,19 @@ portal, ``order`` null when the batch serves no order)::
                        "order": {"id": 17, "code": "Z7K4M2XQ", "partner_reference": "PO-1"},
                        "url": "/api/v1/returned-items/3",
                        "portal_url": "https://coop.example/portal/returns/3"}}
+
+``recall.issued`` (goods made from a recalled lot reached the partner; only its own batches
+and delivery notes are named; built by ``traceability.recalls.notice_data``)::
+
+    {"recall": {"id": 2, "reason": "Supplier recall of fragrance lot: allergen above spec",
+                "issued_at": "2026-12-06T10:15:00+00:00",
+                "batches": [{"code": "B7K4M2XQ", "product_code": "MYD-LAW-100",
+                             "product_name": "Lavender soap 100 g", "unit": "pcs",
+                             "quantity": "40"}],
+                "shipments": [{"id": 5, "number": "WZ/2026/0005", "shipped_on": "2026-12-02",
+                               "order": {"id": 17, "code": "Z7K4M2XQ",
+                                         "partner_reference": "PO-1"}}],
+                "portal_url": "https://coop.example/portal/recalls/2"}}
 """
 
 from __future__ import annotations

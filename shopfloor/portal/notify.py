@@ -148,9 +148,27 @@ def _item_needs_decision(data: dict) -> tuple[str, str]:
     return subject, "\n".join(body)
 
 
+def render_recall(data: dict) -> tuple[str, str]:
+    """The subject and text of a recall notice (also mailed to contacts without an account)."""
+    recall = data["recall"]
+    codes = ", ".join(format_code(b["code"]) for b in recall["batches"])
+    subject = _("Recall: batches %(codes)s", codes=codes)
+    body = [_("We are recalling goods you received from us. Please stop selling or using "
+              "them and keep them apart until we tell you what to do."), "",
+            _("Why: %(reason)s", reason=recall["reason"]), "", _("Batches:")]
+    body += [f"- {format_code(b['code'])}: {b['product_name']} ({b['product_code']}), "
+             f"{format_quantity(b['quantity'])} {unit_name(b['unit'])}"
+             for b in recall["batches"]]
+    body += ["", _("Delivery notes:")]
+    body += [f"- {s['number']} ({_day(s['shipped_on'])})" for s in recall["shipments"]]
+    body += ["", _("The notice in the portal: %(url)s", url=recall["portal_url"])]
+    return subject, "\n".join(body)
+
+
 RENDERERS: dict[str, Callable[[dict], tuple[str, str]]] = {
     WebhookEvent.ORDER_STATUS_CHANGED.value: _status_changed,
     WebhookEvent.ORDER_AT_RISK.value: _at_risk,
     WebhookEvent.SHIPMENT_CREATED.value: _shipment_created,
     WebhookEvent.RETURN_ITEM_NEEDS_DECISION.value: _item_needs_decision,
+    WebhookEvent.RECALL_ISSUED.value: render_recall,
 }

@@ -44,6 +44,7 @@ CHOICES: tuple[Choice, ...] = (
     Choice(WebhookEvent.SHIPMENT_CREATED.value, _l("A shipment leaves us"), True),
     Choice(WebhookEvent.RETURN_ITEM_NEEDS_DECISION.value,
            _l("A returned item needs your decision"), True),
+    Choice(WebhookEvent.RECALL_ISSUED.value, _l("Goods you received are recalled"), True),
     Choice(WEEKLY_DIGEST, _l("Once a week: where all your open orders stand"), False),
 )
 _DEFAULTS = {choice.key: choice.default for choice in CHOICES}

@@ -240,6 +240,23 @@ class PartnerScope:
 
     # ------------------------------------------------------------ returned items
 
+    def recall_notices(self) -> Select:
+        """The recall notices the partner received, newest first, with their recall."""
+        from shopfloor.traceability.models import RecallNotice
+
+        return (select(RecallNotice).where(RecallNotice.partner_id == self.partner_id)
+                .options(selectinload(RecallNotice.recall)).order_by(RecallNotice.id.desc()))
+
+    def recall_notice(self, recall_id):
+        """The partner's notice of one recall (by the recall's id), or None."""
+        from shopfloor.traceability.models import RecallNotice
+
+        recall_id = _as_id(recall_id)
+        if recall_id is None:
+            return None
+        return db.session.scalar(self.recall_notices().where(
+            RecallNotice.recall_id == recall_id))
+
     def returned_items(self, status: str | None = None) -> Select:
         """The partner's returned garments, those waiting for its decision first, then the
         newest; narrowed to one status when given."""

@@ -13,6 +13,7 @@ EVENT_NAMES = {
     WebhookEvent.ORDER_AT_RISK.value: _l("An order may be late"),
     WebhookEvent.SHIPMENT_CREATED.value: _l("A shipment was sent"),
     WebhookEvent.RETURN_ITEM_NEEDS_DECISION.value: _l("A returned item needs your decision"),
+    WebhookEvent.RECALL_ISSUED.value: _l("Goods you received are recalled"),
 }
 
 DELIVERY_STATUS_NAMES = {

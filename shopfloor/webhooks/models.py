@@ -20,6 +20,7 @@ class WebhookEvent(enum.StrEnum):
     ORDER_AT_RISK = "order.at_risk"
     SHIPMENT_CREATED = "shipment.created"
     RETURN_ITEM_NEEDS_DECISION = "return_item.needs_decision"
+    RECALL_ISSUED = "recall.issued"
 
 
 class WebhookEndpoint(db.Model):

@@ -72,7 +72,7 @@ def test_the_introduction_uses_this_installations_settings(page):
                    "Shopfloor-Delivery"):
         assert header in text
     for event in ("order.status_changed", "order.at_risk", "shipment.created",
-                  "return_item.needs_decision"):
+                  "return_item.needs_decision", "recall.issued"):
         assert event in text
     assert "def verify_shopfloor_signature(" in page
     assert "status within 10 seconds" in text  # webhooks.timeout_seconds

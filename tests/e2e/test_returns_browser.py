@@ -13,6 +13,14 @@ from tests.returns.conftest import returns  # noqa: F401 (fixture)
 pytestmark = pytest.mark.browser
 
 
+def photo_shown(image) -> bool:
+    """Whether the (lazily loaded) photo arrives and decodes once it is on screen."""
+    image.scroll_into_view_if_needed()
+    image.page.wait_for_function("i => i.complete && i.naturalWidth > 0",
+                                 arg=image.element_handle())
+    return image.evaluate("i => i.naturalWidth") > 0
+
+
 def test_the_office_asks_and_the_partner_answers_on_a_phone(
         chromium, live_server, returns, make_user, tmp_path, output_dir, db_session):  # noqa: F811
     from tests.returns.conftest import defect_photo
@@ -37,7 +45,7 @@ def test_the_office_asks_and_the_partner_answers_on_a_phone(
     tab.get_by_role("button", name="Dodaj zdjęcie").click()
     tab.wait_for_url(f"**/returns/{item.id}#photos")
     assert "Rozdarty zamek" in tab.locator("#photos").inner_text()
-    assert tab.locator("ul.photo-grid img").first.evaluate("i => i.naturalWidth") > 0
+    assert photo_shown(tab.locator("ul.photo-grid img").first)
     tab.get_by_label("Pytanie, z kosztem naprawy").fill("Zamek rozdarty. Naprawa 25 zł?")
     tab.get_by_role("button", name="Zapytaj partnera").click()
     tab.wait_for_url(f"**/returns/{item.id}")
@@ -57,7 +65,7 @@ def test_the_office_asks_and_the_partner_answers_on_a_phone(
     assert axe_violations(tab) == []
     tab.locator("tbody tr").first.get_by_role("link").click()
     tab.wait_for_url(f"**/portal/returns/{item.id}")
-    assert tab.locator("ul.photo-grid img").first.evaluate("i => i.naturalWidth") > 0
+    assert photo_shown(tab.locator("ul.photo-grid img").first)
     no_sideways_scrolling(tab)
     assert axe_violations(tab) == []
     tab.screenshot(path=str(output_dir / "returns-portal-390x844.png"), full_page=True)

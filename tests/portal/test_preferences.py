@@ -16,7 +16,7 @@ from shopfloor.notifications.models import NotificationPreference, OutboxEmail
 # Monday 30 November 2026, 08:00 in Warsaw: ISO week 2026-W49.
 NOW = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
 FIELDS = ("order_status_changed", "order_at_risk", "shipment_created",
-          "return_item_needs_decision", "weekly_digest")
+          "return_item_needs_decision", "recall_issued", "weekly_digest")
 
 
 @pytest.fixture
@@ -65,10 +65,10 @@ def test_saving_keeps_the_choices_and_shows_them_again(two_partners, sign_in_as,
     assert "Your e-mail choices are saved." in page
     assert ticked(page) == {"order_status_changed": False, "order_at_risk": True,
                             "shipment_created": True, "return_item_needs_decision": False,
-                            "weekly_digest": True}
+                            "recall_issued": False, "weekly_digest": True}
     assert choices(db_session, user) == {
         "order.status_changed": False, "order.at_risk": True, "shipment.created": True,
-        "return_item.needs_decision": False, "weekly_digest": True}
+        "return_item.needs_decision": False, "recall.issued": False, "weekly_digest": True}
     # Another person of the same firm keeps their own (default) choices.
     page = sign_in_as(two_partners.beta_user).get("/portal/preferences").get_data(as_text=True)
     assert ticked(page)["order_status_changed"] is True
