@@ -151,6 +151,7 @@ def _blueprints() -> list:
     from shopfloor.core.public import bp as public
     from shopfloor.core.views import bp as core
     from shopfloor.floor.views import bp as floor
+    from shopfloor.harness.views import bp as harness
     from shopfloor.instructions.views import bp as instructions
     from shopfloor.labels.views import bp as labels
     from shopfloor.materials.views import bp as materials
@@ -182,8 +183,7 @@ def _blueprints() -> list:
             partners, catalog, labels, workers, instructions, stations, floor, tablet,
             day_plan, planning, scheduling, notifications, portal_accounts, portal_welcome,
             portal, portal_public, portal_requests, portal_returns, portal_recalls, returns,
-            recipes,
-            api_tokens, webhooks]
+            recipes, harness, api_tokens, webhooks]
 
 
 def _unauthorized():

@@ -6,6 +6,12 @@ from shopfloor.auth.models import SignInAttempt, User  # noqa: F401
 from shopfloor.catalog.models import Material, Product  # noqa: F401
 from shopfloor.core.models import InstallationFact  # noqa: F401
 from shopfloor.floor.models import HelpCall, StepEvent  # noqa: F401
+from shopfloor.harness.models import (  # noqa: F401
+    CrimpSetup,
+    ElectricalTest,
+    HarnessType,
+    HarnessUnit,
+)
 from shopfloor.instructions.models import (  # noqa: F401
     Instruction,
     InstructionStep,

@@ -368,7 +368,8 @@ def complete_soap_record(manager, make_lot):
 def make_batch(db_session, manager, make_product, make_soap_version):
     """make_batch(product=..., quantity="100", order_line=..., record={...},
     releasable=False); ``releasable`` adds what the line's release gate asks for (a soap
-    batch gets a registered recipe version, a harness batch its drawing and class)."""
+    batch gets a registered recipe version, a harness batch its drawing and class, a
+    co-packing batch a bill of materials)."""
     from shopfloor.production.services import AllocationData, plan_batch, update_batch_record
 
     def build(product=None, quantity: str = "100", order_line=None, record=None,
@@ -384,6 +385,9 @@ def make_batch(db_session, manager, make_product, make_soap_version):
         if releasable and product.line == "harness":
             record = {"drawing_number": "EW-1", "drawing_revision": "A", "ipc_class": "2",
                       **record}
+        if releasable and product.line == "copack":
+            record = {"kit_sku": "KIT-1", "bom_version": "1", "bom": [
+                {"component": "Box", "gtin": "", "quantity_per_kit": "1"}], **record}
         if record:
             update_batch_record(batch, record, manager)
         return batch

@@ -40,6 +40,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("catalog.product_list", _l("Products"), STAFF),
     NavItem("catalog.material_list", _l("Materials"), STAFF),
     NavItem("recipes.recipe_list", _l("Soap recipes"), STAFF),
+    NavItem("harness.type_list", _l("Harness types"), STAFF),
     NavItem("auth.staff_list", _l("Staff accounts"), MANAGER),
     NavItem("scheduling.job_list", _l("Scheduled jobs"), MANAGER),
     NavItem("portal.order_list", _l("Our orders"), PARTNER),

@@ -12,19 +12,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from shopfloor.audit.services import apply_edits, commit, conflict_safe, write_audit
+from shopfloor.audit.services import commit, conflict_safe, write_audit
 from shopfloor.database import utcnow
 from shopfloor.errors import DomainError
 from shopfloor.extensions import db
 from shopfloor.floor import rules
 from shopfloor.floor.counting import counted, last_tap_to_undo, round_counted
 from shopfloor.floor.models import EventKind, HelpCall, StepEvent
+from shopfloor.floor.readings import measure_into_record, refuse_if_line_says_so
 from shopfloor.instructions.models import InstructionStep, StepKind
 from shopfloor.production.models import Batch
-from shopfloor.production.services import add_to_good_quantity, keep_findings
+from shopfloor.production.services import add_to_good_quantity
 from shopfloor.production.status import BatchStatus
 from shopfloor.stations.models import Station, WorkerSession
-from shopfloor.timeutil import local_minute
 
 # Worker screens: short sentences, say what to do, no blame (accessibility.md).
 MSG_FINISHED = _l("This task is finished. Call the supervisor.")
@@ -38,8 +38,6 @@ MSG_SCAN_AGAIN = _l("Scan the label again.")
 MSG_CHOOSE_PHOTO = _l("Choose the good photo or the bad photo.")
 # Supervisor screen.
 MSG_CALL_CLOSED = _l("This help call is already closed.")
-# Audit reason of a reading a tablet put into a released batch record.
-MSG_MEASURED_ON_TABLET = _l("Measured on the station tablet.")
 
 FINISHED_STATUSES = frozenset({BatchStatus.AWAITING_QC, BatchStatus.DONE, BatchStatus.SCRAPPED})
 # The step kinds each event kind belongs to; "done" fits every step, "help" needs none.
@@ -231,6 +229,8 @@ def record_step_event(session: WorkerSession, batch: Batch, step: InstructionSte
         return _result(existing, False)
     _refuse_unless_working(session, batch)
     _check_step(batch, step, kind)
+    if kind != EventKind.HELP:
+        refuse_if_line_says_so(batch)
     value, text = _clean_input(kind, value, text)
     event = StepEvent(client_id=client_id, kind=kind, batch_id=batch.id,
                       instruction_step_id=step.id if step else None,
@@ -244,7 +244,7 @@ def record_step_event(session: WorkerSession, batch: Batch, step: InstructionSte
             db.session.add(event)
             if kind == EventKind.MEASURE:
                 db.session.flush()  # a duplicate client_id fails here, before the batch changes
-                _measure_into_record(batch, step, event)
+                measure_into_record(batch, step, event)
             db.session.commit()
     except IntegrityError:  # the same tap arrived twice at the same moment
         db.session.rollback()
@@ -253,24 +253,6 @@ def record_step_event(session: WorkerSession, batch: Batch, step: InstructionSte
             raise
         return _result(existing, False)
     return _result(event, True)
-
-
-def _measure_into_record(batch: Batch, step: InstructionStep, event: StepEvent) -> None:
-    """Put a reading the line keeps (a soap melt temperature) into the batch record, with
-    the line's findings kept, in the event's transaction. The worker is not stopped: a
-    warning is for the office, and a finding for QC moves the batch to QC by itself."""
-    from shopfloor.lines import get_line
-
-    plugin = get_line(batch.line)
-    record = plugin.measure_recorded(batch, step, event.value, local_minute(event.occurred_at))
-    if record is None:
-        return
-    loaded, findings = plugin.load_record(record)
-    if not findings.ok:  # a reading the record cannot hold stays a step event only
-        return
-    apply_edits(batch, {"record": plugin.dump_record(loaded)}, None,
-                reason=str(MSG_MEASURED_ON_TABLET))
-    keep_findings(batch, findings, None)
 
 
 def _call_by_client_id(client_id: str) -> HelpCall | None:

@@ -69,6 +69,8 @@ class StepForm(FlaskForm):
                                     validators=[Optional()])
     record_as = SelectField(_l("Goes into the batch record as"),
                             choices=[SelectChoice("", "—")], validate_choice=False)
+    figure = SelectField(_l("Shows beside the photo"), choices=[SelectChoice("", "—")],
+                         validate_choice=False)
     scan = SelectField(_l("Scans"), choices=[
         SelectChoice("", "—"), SelectChoice("lot", _l("A material lot")),
         SelectChoice("item", _l("An item"))], validate_choice=False)
@@ -77,10 +79,12 @@ class StepForm(FlaskForm):
     pictogram = SelectField(_l("Pictogram"), choices=[SelectChoice("", _l("— none —"))] + [
         SelectChoice(key, label) for key, label in pictogram_choices()], validate_choice=False)
 
-    def __init__(self, *args, readings=(), **kwargs):
+    def __init__(self, *args, readings=(), figures=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.record_as.choices = [SelectChoice("", "—")] + [
             SelectChoice(key, label) for key, label in readings]
+        self.figure.choices = [SelectChoice("", "—")] + [
+            SelectChoice(key, label) for key, label in figures]
 
     def validate_measure_max(self, field) -> None:
         """A range the worker can hit: the highest value is not below the lowest."""

@@ -67,6 +67,19 @@ def _readings(version: InstructionVersion) -> tuple:
     return get_line(line).recorded_readings if line else ()
 
 
+def _figures(version: InstructionVersion) -> tuple:
+    """What a step of this instruction may show beside its photo (a harness connector)."""
+    from shopfloor.lines import get_line
+
+    instruction = version.instruction
+    line = instruction.line or (instruction.product.line if instruction.product else None)
+    return get_line(line).step_figure_choices(instruction.product_id) if line else ()
+
+
+def _step_form(version: InstructionVersion, **kwargs) -> StepForm:
+    return StepForm(readings=_readings(version), figures=_figures(version), **kwargs)
+
+
 def _step_data(form: StepForm, version: InstructionVersion) -> services.StepData:
     settings = {}
     if form.minutes.data:
@@ -82,6 +95,8 @@ def _step_data(form: StepForm, version: InstructionVersion) -> services.StepData
                 settings[key] = str(value)
         if form.record_as.data in {key for key, _label in _readings(version)}:
             settings["stage"] = form.record_as.data
+    if form.figure.data in {key for key, _label in _figures(version)}:
+        settings["figure"] = form.figure.data
     return services.StepData(kind=form.kind.data, caption=form.caption.data or "",
                              photo_alt=form.photo_alt.data or "",
                              pictogram=form.pictogram.data or "",
@@ -113,13 +128,14 @@ def _editor(version: InstructionVersion, *, status: int = 200, step_errors=None,
             new_step: StepForm | None = None, problems=None):
     step_forms = {}
     for step in version.steps:
-        form = StepForm(formdata=None, obj=step, minutes=(step.settings or {}).get("minutes"),
+        form = _step_form(version, formdata=None, obj=step,
+                        minutes=(step.settings or {}).get("minutes"),
                         measure=(step.settings or {}).get("measure", ""),
                         scan=(step.settings or {}).get("scan", ""),
                         measure_min=_decimal((step.settings or {}).get("min")),
                         measure_max=_decimal((step.settings or {}).get("max")),
                         record_as=(step.settings or {}).get("stage", ""),
-                        readings=_readings(version))
+                        figure=(step.settings or {}).get("figure", ""))
         step_forms[step.id] = form
     for step_id, (form, message) in (step_errors or {}).items():
         form.form_errors.append(message)
@@ -129,7 +145,7 @@ def _editor(version: InstructionVersion, *, status: int = 200, step_errors=None,
         materials_form=MaterialsForm(formdata=None, materials="\n".join(version.materials),
                                      tools="\n".join(version.tools), version=version.version),
         step_forms=step_forms,
-        new_step=new_step or StepForm(formdata=None, readings=_readings(version)),
+        new_step=new_step or _step_form(version, formdata=None),
         problems=problems, entries=history(version)), status
 
 
@@ -165,7 +181,7 @@ def version_materials(version_id: int):
 def step_add(version_id: int):
     """Add a step (with its photos) at the end of the draft."""
     version = _version(version_id)
-    form = StepForm(readings=_readings(version))
+    form = _step_form(version)
     if form.validate_on_submit():
         try:
             step = services.add_step(version, _step_data(form, version), _user(), _uploads())
@@ -184,7 +200,7 @@ def step_update(step_id: int):
     """Change a step, move it, or delete it."""
     step = db.session.get(InstructionStep, step_id) or abort(404)
     version = step.instruction_version
-    form = StepForm(readings=_readings(version))
+    form = _step_form(version)
     action = request.form.get("action", "save")
     try:
         if action == "delete":

@@ -139,6 +139,23 @@ class LinePlugin:
         """Messages that block releasing this batch to production."""
         return []
 
+    def start_gates(self, batch) -> list[str]:
+        """Messages that block starting production (released -> in progress)."""
+        return []
+
+    def work_refusal(self, batch) -> str | None:
+        """Why the tablet must refuse steps on this batch now (worker-facing), or None."""
+        return None
+
+    def step_figure_choices(self, product_id: int | None) -> tuple[tuple[str, Any], ...]:
+        """Figures a step of this product's instruction may show beside its photo (a
+        harness connector's face): ((key, label), ...)."""
+        return ()
+
+    def step_figure(self, batch, step):
+        """The figure (safe SVG markup) a step shows on the tablet, or None."""
+        return None
+
     def qc_gates(self, batch) -> list[str]:
         """Messages that block the QC sign-off (awaiting QC -> done)."""
         return []

@@ -169,6 +169,8 @@ def _gates(batch: Batch, to_status: str) -> list[str]:
             if consumption.lot.status != LotStatus.APPROVED:
                 problems.append(str(_l("Lot %(code)s is not approved.",
                                        code=consumption.lot.code)))
+    if to_status == BatchStatus.IN_PROGRESS and batch.status == BatchStatus.RELEASED:
+        problems += plugin.start_gates(batch)
     if to_status == BatchStatus.DONE:
         if batch.good_quantity <= 0 and not batch.rejects:
             problems.append(str(_l("Record the good and rejected quantities first.")))

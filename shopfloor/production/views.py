@@ -92,10 +92,15 @@ def batch_new():
             form_status(form, status))
 
 
-def _detail(batch: Batch, *, move_form=None, record_form=None, output_form=None,
-            consume_form=None, record_errors=None, submitted_record=None,
-            status: int = 200):
+def batch_page(batch: Batch, *, move_form=None, record_form=None, output_form=None,
+               consume_form=None, record_errors=None, submitted_record=None,
+               panel_extra: dict | None = None, status: int = 200):
+    """The batch page; ``panel_extra`` (errors, what was typed) goes to the line's panel,
+    for the line's own forms on it (their views live with the line's area)."""
     plugin = get_line(batch.line)
+    line_panel = plugin.batch_panel(batch)
+    if line_panel is not None and panel_extra:
+        line_panel = (line_panel[0], {**line_panel[1], **panel_extra})
     return render_template(
         "production/detail.html", batch=batch, plugin=plugin,
         moves=BATCH_MACHINE.next_statuses(batch.status),
@@ -114,7 +119,7 @@ def _detail(batch: Batch, *, move_form=None, record_form=None, output_form=None,
         status_names=BATCH_STATUS_NAMES, action_names=BATCH_ACTION_NAMES,
         label_kind={"soap": "unit", "garments": "garment", "copack": "pallet"}.get(
             batch.line, "batch"),
-        line_panel=plugin.batch_panel(batch), entries=history(batch)), status
+        line_panel=line_panel, entries=history(batch)), status
 
 
 def _batch(batch_id: int) -> Batch:
@@ -129,7 +134,7 @@ def _back(batch: Batch):
 @require_role(*STAFF)
 def batch_detail(batch_id: int):
     """One batch: status, the line's record, output, lots used, history."""
-    return _detail(_batch(batch_id))
+    return batch_page(_batch(batch_id))
 
 
 @bp.post("/<int:batch_id>/move")
@@ -143,13 +148,13 @@ def batch_move(batch_id: int):
             move_batch(batch, form.status.data, current_user._get_current_object(),
                        reason=form.reason.data or "", expected_version=form.version.data)
         except DomainError as exc:
-            return _detail(batch, move_form=form, status=attach_error(form, exc))
+            return batch_page(batch, move_form=form, status=attach_error(form, exc))
         flash(_("Batch %(code)s is now: %(status)s.", code=batch.code,
                 status=BATCH_STATUS_NAMES[batch.status]), "success")
         # From the scan screen: scan, tap, and back to scan the next one.
         return redirect(safe_next(request.form.get("next"),
                                   url_for("production.batch_detail", batch_id=batch.id)))
-    return _detail(batch, move_form=form, status=form_status(form))
+    return batch_page(batch, move_form=form, status=form_status(form))
 
 
 @bp.post("/<int:batch_id>/record")
@@ -165,16 +170,16 @@ def batch_record(batch_id: int):
                                            reason=form.reason.data or "",
                                            expected_version=form.version.data)
         except RecordInvalid as exc:
-            return _detail(batch, record_form=form, record_errors=exc.findings.errors,
+            return batch_page(batch, record_form=form, record_errors=exc.findings.errors,
                            submitted_record=submitted, status=422)
         except DomainError as exc:
-            return _detail(batch, record_form=form, submitted_record=submitted,
+            return batch_page(batch, record_form=form, submitted_record=submitted,
                            status=attach_error(form, exc))
         for warning in findings.warnings:
             flash(warning, "warning")
         flash(_("Batch record saved."), "success")
         return _back(batch)
-    return _detail(batch, record_form=form, submitted_record=submitted,
+    return batch_page(batch, record_form=form, submitted_record=submitted,
                    status=form_status(form))
 
 
@@ -193,10 +198,10 @@ def batch_output(batch_id: int):
                           current_user._get_current_object(), reason=form.reason.data or "",
                           expected_version=form.version.data)
         except DomainError as exc:
-            return _detail(batch, output_form=form, status=attach_error(form, exc))
+            return batch_page(batch, output_form=form, status=attach_error(form, exc))
         flash(_("Output saved."), "success")
         return _back(batch)
-    return _detail(batch, output_form=form, status=form_status(form))
+    return batch_page(batch, output_form=form, status=form_status(form))
 
 
 @bp.post("/<int:batch_id>/consume")
@@ -211,7 +216,7 @@ def batch_consume(batch_id: int):
             consume_lot(batch, lot, form.quantity.data or Decimal(0),
                         current_user._get_current_object(), local_today())
         except DomainError as exc:
-            return _detail(batch, consume_form=form, status=attach_error(form, exc))
+            return batch_page(batch, consume_form=form, status=attach_error(form, exc))
         flash(_("Lot %(code)s recorded for this batch.", code=lot.code), "success")
         return _back(batch)
-    return _detail(batch, consume_form=form, status=form_status(form))
+    return batch_page(batch, consume_form=form, status=form_status(form))

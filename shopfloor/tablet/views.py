@@ -236,6 +236,10 @@ def _screen_context(work: Work, number: int) -> dict:
         context["blocks"] = screens.blocks(count, step.target_quantity)
     if step.kind == StepKind.MEASURE:
         context["bounds"] = step_bounds(work, step)
+    from shopfloor.lines import get_line
+
+    plugin = get_line(work.batch.line)
+    context["figures"] = {s.id: plugin.step_figure(work.batch, s) for s in steps}
     return context
 
 

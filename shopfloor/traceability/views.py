@@ -17,6 +17,7 @@ from shopfloor.core.roles import MANAGER, STAFF
 from shopfloor.errors import DomainError
 from shopfloor.extensions import db
 from shopfloor.forms_support import attach_error
+from shopfloor.harness.queries import serials_built_with, unit_by_serial
 from shopfloor.materials.models import MaterialLot
 from shopfloor.production.models import Batch
 from shopfloor.production.status import BATCH_STATUS_NAMES
@@ -46,6 +47,10 @@ def _resolve(args) -> dict:
     if code and code.startswith(KIND_LOT):
         lot = db.session.scalar(select(MaterialLot).where(MaterialLot.code == code))
         return {"text": text, "lots": [lot] if lot else []}
+    # A harness's serial number: back to its batch and the reel and terminals it was made of.
+    unit = unit_by_serial(text)
+    if unit is not None:
+        return {"text": text, "batch": db.session.get(Batch, unit.batch_id), "unit": unit}
     # Not one of our codes: a supplier's lot number, as named in a supplier recall.
     lots = services.lots_by_supplier_lot(text) or services.lots_by_supplier_lot(
         normalize_code(text))
@@ -71,7 +76,8 @@ def _trace_page(found: dict, recall_form: RecallForm | None = None, status: int 
         "traceability/trace.html", found=found, forward=forward, backward=backward,
         batch_status_names=BATCH_STATUS_NAMES,
         recall_form=recall_form or RecallForm(formdata=None, q=found.get("text", "")),
-        earlier_recalls=recalls.recalls_of(found["lots"]) if found.get("lots") else []), status
+        earlier_recalls=recalls.recalls_of(found["lots"]) if found.get("lots") else [],
+        serials=serials_built_with([lot.id for lot in found.get("lots") or []])), status
 
 
 @bp.get("/")

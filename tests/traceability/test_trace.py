@@ -18,7 +18,7 @@ from shopfloor.traceability.services import (
 )
 from tests.conftest import TODAY
 
-# The engine traces every line alike; harness batches have the lightest gates to finish.
+# The engine traces every line alike; co-packing batches have the lightest gates to finish.
 
 
 def finish(batch, lots, manager, good="10"):
@@ -33,7 +33,7 @@ def finish(batch, lots, manager, good="10"):
 
 def test_branching_genealogy_both_ways(make_partner, make_product, make_order, make_batch,
                                        make_lot, manager):
-    product = make_product(line="harness")
+    product = make_product(line="copack")
     hotel = make_partner(name="Hotel", contacts=[ContactData("Ewa", email="ewa@hotel.example")])
     shop = make_partner(name="Shop", contacts=[ContactData("Jan", phone="600100200")])
     fragrance = make_lot(supplier_lot="FR-2026-11")
@@ -78,7 +78,7 @@ def test_the_recall_csv_defuses_spreadsheet_formulas(make_partner, make_product,
                                                      make_batch, make_lot, manager):
     partner = make_partner(name='=HYPERLINK("http://evil.example","x")',
                            contacts=[ContactData("@SUM(A1)", email="a@b.example")])
-    product = make_product(line="harness")
+    product = make_product(line="copack")
     lot = make_lot()
     order = make_order(partner=partner, product=product, quantity="10")
     batch = make_batch(order_line=order.lines[0], quantity="10", releasable=True)

@@ -123,6 +123,9 @@ def load_demo_data() -> str:
     from shopfloor.core.demo.recipes import load_recipes
 
     created += load_recipes(manager, local_today())
+    from shopfloor.core.demo.harness import load_harness_types
+
+    created += load_harness_types(manager)
     # Lots, orders, batches and shipments come as one story: written only into a
     # database that has none of them yet.
     if not _count(Order) and not _count(MaterialLot):

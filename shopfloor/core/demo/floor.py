@@ -125,8 +125,10 @@ INSTRUCTIONS = (
          DemoStep("check", "look", "Obejrzyj zacisk. Czy miedź jest w środku?",
                   "Konektor zaciśnięty na przewodzie, z bliska", "harness-look",
                   good="harness-crimp-good", bad="harness-crimp-bad"),
+         # The connector's face beside the photo; a scanned wire label lights its cavity.
          DemoStep("do", "plug", "Wsuń konektor do obudowy. Ma kliknąć.",
-                  "Obudowa złącza z trzema przewodami, ręka wsuwa czwarty", "harness-insert"),
+                  "Obudowa złącza z trzema przewodami, ręka wsuwa czwarty", "harness-insert",
+                  settings={"figure": "X1"}),
          DemoStep("count", "electricity",
                   "Włóż wiązkę do testera. Gdy świeci zielone, dotknij plus.",
                   "Tester z zieloną lampką obok wiązki", "harness-test", target=10))),
@@ -298,7 +300,12 @@ def _ensure_stations(user, workers: dict[str, Worker]) -> int:
         if station.current_batch_id is None and station.active:
             batch = _batch_to_work_on(line, user)
             if batch.status == "released":
-                # Work starts at the table, so the tablet's steps can be followed at once.
+                # Work starts at the table, so the tablet's steps can be followed at once
+                # (a harness run after its crimp set-up).
+                if line == "harness":
+                    from shopfloor.core.demo.harness import start_run
+
+                    start_run(batch, user)
                 move_batch(batch, "in_progress", user)
             assign_batch(station, batch, user)
     return created

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from shopfloor.catalog.models import Product
 from shopfloor.core.demo.catalog import PRODUCTS_BY_CODE
+from shopfloor.core.demo.harness import serials_and_tests, start_run
 from shopfloor.core.demo.partners import PARTNERS_BY_KEY
 from shopfloor.core.demo.records import (
     PRODUCTION_REASON,
@@ -212,6 +213,8 @@ class OrderLoader:
             self._consume(batch, material, weighed.get(material, Decimal(per_unit) * planned))
         if target == "released":
             return batch
+        if product.line == "harness":
+            start_run(batch, self.user)
         move_batch(batch, "in_progress", self.user)
         good = None
         if target in ("awaiting_qc", "done"):
@@ -220,6 +223,8 @@ class OrderLoader:
             record_output(batch, Decimal(good),
                           [RejectData(reject_reason, Decimal(rejects))] if rejects else [],
                           self.user)
+            if product.line == "harness":
+                serials_and_tests(batch, good, self.user)
         added = production_record(product.line, product.code, good, made_on, self.numbering,
                                   dict(demo.record))
         if added:

@@ -103,8 +103,4 @@ def production_record(line: str, product_code: str, good: int | None, made_on: d
             # Ten bars from the moulds: around the fill mass, a little either side.
             added["check_weights"] = [{"mass": str(fill + (i % 5 - 2) * 0.3)} for i in range(10)]
         return added
-    if line == "harness" and good is not None:
-        drawing = HARNESS_DRAWINGS[product_code][0]
-        return {"serials": [{"serial": f"{drawing}-{numbering.next(drawing):05d}"}
-                            for _ in range(good)]}
     return dict(overrides)

@@ -1,0 +1,26 @@
+"""Read-only questions about harnesses: which serials a lot went into, and a serial by its
+label (the trace page asks both)."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+
+from shopfloor.extensions import db
+from shopfloor.harness.models import CrimpSetup, HarnessUnit
+
+
+def serials_built_with(lot_ids: list[int]) -> list[HarnessUnit]:
+    """Harnesses built under a crimp set-up whose wire reel or terminals came from these lots."""
+    if not lot_ids:
+        return []
+    return list(db.session.scalars(
+        select(HarnessUnit).join(CrimpSetup, CrimpSetup.id == HarnessUnit.setup_id)
+        .where(or_(CrimpSetup.wire_lot_id.in_(lot_ids), CrimpSetup.terminal_lot_id.in_(lot_ids)))
+        .order_by(HarnessUnit.serial)))
+
+
+def unit_by_serial(text: str) -> HarnessUnit | None:
+    """A harness by its serial number as typed or scanned."""
+    serial = (text or "").strip().upper()
+    return db.session.scalar(select(HarnessUnit).where(HarnessUnit.serial == serial)) \
+        if serial else None
