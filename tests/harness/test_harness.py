@@ -262,3 +262,11 @@ def test_a_serial_traces_back_to_its_reel_and_the_reel_forward_to_its_serials(
     assert "KPK-05-24518" in page and "ZT-63F-11873" in page
     page = client.get("/trace/?q=KPK-05-24518").get_data(as_text=True)
     assert "EW-1-00001" in page and "EW-1-00002" in page
+
+
+def test_the_panels_forms_need_the_pages_csrf_token(harness, signed_in):
+    client = signed_in("manager")
+    response = client.client.post(f"/batches/{harness.batch.id}/harness/units",
+                                  data={"count": "1"})
+    assert response.status_code == 400
+    assert services.units_of(harness.batch) == []
