@@ -1,0 +1,1 @@
+"""Quality sampling rules shared by the lines."""
