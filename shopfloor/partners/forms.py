@@ -54,6 +54,8 @@ class PartnerForm(FlaskForm):
                                 widget=widgets.ListWidget(prefix_label=False))
     notes = TextAreaField(_l("Notes"))
     active = BooleanField(_l("Active partner"), default=True)
+    destruction_ban = BooleanField(
+        _l("The EU ban on destroying unsold apparel applies (a large enterprise)"), default=True)
     contacts = FieldList(FormField(ContactForm), min_entries=1)
     version = HiddenField()
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shopfloor.database import UTCDateTime, one_of, utcnow
@@ -28,6 +29,9 @@ class Partner(db.Model):
     email: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The EU ban on destroying unsold apparel (ESPR, Reg. 2024/1781) applies to it (large
+    # enterprises, from 19 July 2026); assumed unless the manager says otherwise.
+    destruction_ban: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(default=1)

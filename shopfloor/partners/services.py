@@ -40,6 +40,7 @@ class PartnerData:
     phone: str = ""
     notes: str = ""
     active: bool = True
+    destruction_ban: bool = True
     lines: list[str] = field(default_factory=list)
     contacts: list[ContactData] = field(default_factory=list)
 
@@ -84,7 +85,8 @@ def save_partner(data: PartnerData, user, partner: Partner | None = None,
               "postal_code": data.postal_code.strip(), "city": data.city.strip(),
               "country": (data.country.strip() or "PL").upper()[:2],
               "email": data.email.strip(), "phone": data.phone.strip(),
-              "notes": data.notes.strip(), "active": data.active}
+              "notes": data.notes.strip(), "active": data.active,
+              "destruction_ban": data.destruction_ban}
     if partner is None:
         partner = Partner(**values)
         db.session.add(partner)

@@ -26,7 +26,8 @@ def _data(form: PartnerForm) -> PartnerData:
         name=form.name.data or "", nip=form.nip.data or "", street=form.street.data or "",
         postal_code=form.postal_code.data or "", city=form.city.data or "",
         email=form.email.data or "", phone=form.phone.data or "", notes=form.notes.data or "",
-        active=bool(form.active.data), lines=list(form.lines.data or []),
+        active=bool(form.active.data), destruction_ban=bool(form.destruction_ban.data),
+        lines=list(form.lines.data or []),
         contacts=[ContactData(c["name"] or "", c["function"] or "", c["email"] or "",
                               c["phone"] or "", status_digest=bool(c.get("status_digest")))
                   for c in form.contacts.data if (c.get("name") or "").strip()

@@ -18,7 +18,7 @@ from shopfloor.codes import format_code
 from shopfloor.errors import DomainError
 from shopfloor.orders.queries import page_of
 from shopfloor.portal.scope import PartnerScope
-from shopfloor.returns import display
+from shopfloor.returns import defects, display
 from shopfloor.returns.models import DECISION_ANSWERS, ItemStatus
 from shopfloor.returns.services import PHOTO_AREA, answer_decision
 from shopfloor.uploads import photo_path, send_upload
@@ -27,6 +27,7 @@ bp = Blueprint("portal_returns", __name__, url_prefix="/portal/returns")
 
 PARTNER = (Role.PARTNER_VIEWER, Role.PARTNER_ORDERER)
 PER_PAGE = 25
+PARETO_ROWS = 15
 
 
 def _scope() -> PartnerScope:
@@ -47,8 +48,10 @@ def item_list():
         status = ""
     items, total = page_of(_scope().returned_items(status or None),
                            request.args.get("page", 1, int), PER_PAGE)
+    pareto = defects.pareto(_scope().defect_pairs())[:PARETO_ROWS]
     return render_template("portal/returns.html", items=items, total=total, per_page=PER_PAGE,
-                           status=status, **_names())
+                           status=status, pareto=pareto, defect_catalogue=defects.DEFECTS,
+                           severity_names=display.SEVERITY_NAMES, **_names())
 
 
 def _item_page(item, status: int = 200, error: str | None = None, note: str = ""):

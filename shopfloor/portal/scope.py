@@ -270,6 +270,15 @@ class PartnerScope:
                  .order_by(waiting, ReturnedItem.id.desc()))
         return query.where(ReturnedItem.status == status) if status else query
 
+    def defect_pairs(self) -> list[tuple[str, str]]:
+        """(SKU, defect code) of every returned item of the partner with a defect found."""
+        from shopfloor.returns.models import ReturnedItem
+
+        return [tuple(row) for row in db.session.execute(
+            select(ReturnedItem.sku, ReturnedItem.defect_code).where(
+                ReturnedItem.partner_id == self.partner_id,
+                ReturnedItem.defect_code.is_not(None)))]
+
     def returned_items_of_order(self, order: Order) -> list:
         """The returned items of one of the partner's orders."""
         from shopfloor.returns.models import ReturnedItem

@@ -21,5 +21,11 @@ DISPOSITION_NAMES = {
     Disposition.SECOND_QUALITY.value: _l("Second quality"),
     Disposition.RETURN_TO_MANUFACTURER.value: _l("Back to the manufacturer"),
     Disposition.WRITE_OFF.value: _l("Write off (recycle or donate)"),
+    Disposition.RECYCLE.value: _l("Recycle"),
+    Disposition.DONATE.value: _l("Donate"),
+    Disposition.DESTROY.value: _l("Destroy"),
 }
+SEVERITY_NAMES = {"critical": _l("Critical: unsafe or illegal"),
+                  "major": _l("Major: fails or cannot be sold"),
+                  "minor": _l("Minor: workmanship")}
 REASON_NAMES = dict(REASONS)

@@ -35,7 +35,10 @@ class Disposition(enum.StrEnum):
     REPAIR = "repair"
     SECOND_QUALITY = "second_quality"
     RETURN_TO_MANUFACTURER = "return_to_manufacturer"
-    WRITE_OFF = "write_off"
+    WRITE_OFF = "write_off"  # the partner's answer: recycle or donate, we choose which
+    RECYCLE = "recycle"
+    DONATE = "donate"
+    DESTROY = "destroy"  # only where the EU ban does not apply or an exemption is recorded
 
 
 # What a partner may answer when asked.
@@ -65,7 +68,14 @@ class ReturnedItem(db.Model):
     received_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default=ItemStatus.RECEIVED.value)
     defect_note: Mapped[str] = mapped_column(Text, default="")
+    # From the catalogue (returns.defects) and where on the garment: zone A or B.
+    defect_code: Mapped[str | None] = mapped_column(String(10))
+    defect_zone: Mapped[str | None] = mapped_column(String(1))
     disposition: Mapped[str | None] = mapped_column(String(30))
+    destroy_exemption: Mapped[str] = mapped_column(Text, default="")
+    # After a repair: the re-inspection that lets the item back into stock.
+    reinspected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reinspection_passed: Mapped[bool | None] = mapped_column()
     # The question put to the partner, and the answer.
     question: Mapped[str] = mapped_column(Text, default="")
     asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -15,6 +15,7 @@ from shopfloor.auth.models import Role
 from shopfloor.database import utcnow
 from shopfloor.errors import DomainError
 from shopfloor.extensions import db
+from shopfloor.returns import defects
 from shopfloor.returns.models import (
     DECISION_ANSWERS,
     Disposition,
@@ -114,18 +115,67 @@ def set_defect_note(item: ReturnedItem, note: str, user,
 
 
 @conflict_safe
-def set_disposition(item: ReturnedItem, disposition: str, user,
+def record_defect(item: ReturnedItem, code: str | None, zone: str | None, user,
+                  expected_version: int | str | None = None) -> None:
+    """The defect found at inspection, from the catalogue, and its zone (A or B); none
+    (both empty) for an item without a defect."""
+    check_version(item, expected_version)
+    code, zone = (code or None), (zone or None)
+    if code is not None and code not in defects.DEFECTS:
+        raise DomainError(_l("Choose the defect from the catalogue."), field="defect_code")
+    if code is not None and zone not in defects.ZONES:
+        raise DomainError(_l("Say where it is: zone A (front, upper sleeve, collar) or B "
+                             "(underarm, inside)."), field="defect_zone")
+    if code is None:
+        zone = None
+    apply_edits(item, {"defect_code": code, "defect_zone": zone}, user)
+    commit([item])
+
+
+def _partner_bans_destruction(item: ReturnedItem) -> bool:
+    from shopfloor.partners.models import Partner
+
+    partner = db.session.get(Partner, item.partner_id) if item.partner_id else None
+    return partner is None or partner.destruction_ban
+
+
+@conflict_safe
+def set_disposition(item: ReturnedItem, disposition: str, user, exemption: str = "",
                     expected_version: int | str | None = None) -> None:
-    """The cooperative decides what becomes of the item (not while the partner is asked)."""
+    """The cooperative decides what becomes of the item (not while the partner is asked),
+    within the rules of ``returns.defects``: a repair needs the defect and its zone, a
+    critical defect never goes on sale or to a charity, a major one back to stock only after
+    a passed re-inspection, and destroying is refused under the EU ban unless the exemption
+    that allows it is recorded."""
     check_version(item, expected_version)
     if disposition not in {d.value for d in Disposition}:
         raise DomainError(_l("Choose what becomes of the item."), field="disposition")
     if item.status == ItemStatus.AWAITING_DECISION:
         raise DomainError(_l("The partner has been asked about this item: wait for the "
                              "answer."), field="disposition")
+    exemption = (exemption or "").strip() if disposition == Disposition.DESTROY else ""
+    problem = defects.disposition_problem(disposition, item.defect_code, item.defect_zone,
+                                          _partner_bans_destruction(item), exemption,
+                                          item.reinspection_passed)
+    if problem:
+        raise DomainError(defects.PROBLEMS[problem], field="disposition")
     previous = item.status
-    apply_edits(item, {"disposition": disposition, "status": ItemStatus.DECIDED.value}, user)
-    write_audit(item, "status", user, from_status=previous, to_status=ItemStatus.DECIDED)
+    apply_edits(item, {"disposition": disposition, "status": ItemStatus.DECIDED.value,
+                       "destroy_exemption": exemption}, user)
+    if previous != ItemStatus.DECIDED:
+        write_audit(item, "status", user, from_status=previous, to_status=ItemStatus.DECIDED)
+    commit([item])
+
+
+@conflict_safe
+def reinspect(item: ReturnedItem, passed: bool, user, now: datetime | None = None,
+              expected_version: int | str | None = None) -> None:
+    """The re-inspection of a repaired item: passed, it may go back to stock."""
+    check_version(item, expected_version)
+    if item.disposition != Disposition.REPAIR:
+        raise DomainError(_l("Only a repaired item is re-inspected."), field="reinspection")
+    apply_edits(item, {"reinspection_passed": passed}, user)
+    item.reinspected_at = now or utcnow()
     commit([item])
 
 
@@ -146,6 +196,9 @@ def ask_partner(item: ReturnedItem, question: str, user, now: datetime | None = 
     if not item.photos:
         raise DomainError(_l("Add a photo of the defect first: the partner decides from it."),
                           field="photo")
+    if item.defect_code is None or item.defect_zone is None:
+        raise DomainError(_l("Record the defect from the catalogue and its zone first: a "
+                             "repair needs them."), field="defect_code")
     text = question.strip() or item.defect_note.strip()
     if not text:
         raise DomainError(_l("Describe the defect for the partner."), field="question")

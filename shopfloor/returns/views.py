@@ -14,11 +14,14 @@ from shopfloor.core.roles import STAFF
 from shopfloor.errors import DomainError
 from shopfloor.extensions import db
 from shopfloor.production.models import Batch
-from shopfloor.returns import display, services
+from shopfloor.returns import defects, display, services
 from shopfloor.returns.models import Disposition, ReturnedItem
 from shopfloor.uploads import photo_path, send_upload
 
 bp = Blueprint("returns", __name__, url_prefix="/returns")
+# After a repair (and its re-inspection) or the partner's "write off", what comes next.
+NEXT_DISPOSITIONS = {"repair": ("restock", "second_quality", "recycle", "donate"),
+                     "write_off": ("recycle", "donate")}
 
 
 def _user():
@@ -36,7 +39,10 @@ def _page(item: ReturnedItem, status: int = 200, errors: dict | None = None,
     return render_template(
         "returns/item.html", item=item, batch=db.session.get(Batch, item.batch_id),
         partner=db.session.get(Partner, item.partner_id) if item.partner_id else None,
-        errors=errors or {}, typed=typed or {}, dispositions=[d.value for d in Disposition],
+        errors=errors or {}, typed=typed or {},
+        dispositions=[d.value for d in Disposition if d != Disposition.WRITE_OFF],
+        next_dispositions=NEXT_DISPOSITIONS.get(item.disposition, ()),
+        defect_catalogue=defects.DEFECTS, severity_names=display.SEVERITY_NAMES,
         status_names=display.STAFF_STATUS_NAMES, disposition_names=display.DISPOSITION_NAMES,
         reason_names=display.REASON_NAMES, max_photos=services.MAX_PHOTOS,
         entries=history(item)), status
@@ -85,6 +91,36 @@ def note(item_id: int):
     return redirect(url_for("returns.item", item_id=item.id))
 
 
+@bp.post("/<int:item_id>/defect")
+@require_role(*STAFF)
+def defect(item_id: int):
+    """Record the defect from the catalogue and its zone."""
+    item = _item(item_id)
+    typed = {"defect_code": request.form.get("defect_code", ""),
+             "defect_zone": request.form.get("defect_zone", "")}
+    try:
+        services.record_defect(item, typed["defect_code"], typed["defect_zone"], _user(),
+                               expected_version=request.form.get("version"))
+    except DomainError as exc:
+        return _refused(item, exc, typed)
+    flash(_("Saved."), "success")
+    return redirect(url_for("returns.item", item_id=item.id))
+
+
+@bp.post("/<int:item_id>/reinspection")
+@require_role(*STAFF)
+def reinspect(item_id: int):
+    """Record the re-inspection of a repaired item."""
+    item = _item(item_id)
+    try:
+        services.reinspect(item, request.form.get("result") == "pass", _user(),
+                           expected_version=request.form.get("version"))
+    except DomainError as exc:
+        return _refused(item, exc, {})
+    flash(_("Saved."), "success")
+    return redirect(url_for("returns.item", item_id=item.id, _anchor="decision"))
+
+
 @bp.post("/<int:item_id>/ask")
 @require_role(*STAFF)
 def ask(item_id: int):
@@ -108,9 +144,11 @@ def disposition(item_id: int):
     item = _item(item_id)
     try:
         services.set_disposition(item, request.form.get("disposition", ""), _user(),
+                                 exemption=request.form.get("exemption", ""),
                                  expected_version=request.form.get("version"))
     except DomainError as exc:
-        return _refused(item, exc, {})
+        return _refused(item, exc, {"disposition": request.form.get("disposition", ""),
+                                    "exemption": request.form.get("exemption", "")})
     flash(_("Item %(code)s: %(disposition)s.", code=format_code(item.item_code),
             disposition=display.DISPOSITION_NAMES[item.disposition]), "success")
     return redirect(url_for("returns.item", item_id=item.id))

@@ -30,7 +30,7 @@ def defect_photo() -> bytes:
 @pytest.fixture
 def returns(db_session, manager, make_partner, make_product, make_order, make_batch,
             make_partner_user):  # noqa: F811
-    from shopfloor.returns.services import items_of_batch
+    from shopfloor.returns.services import items_of_batch, record_defect
 
     moda = make_partner(name="Moda Wtórna Sp. z o.o.", lines=["garments"])
     tekstil = make_partner(name="Tekstil S.A.", lines=["garments"])
@@ -41,9 +41,14 @@ def returns(db_session, manager, make_partner, make_product, make_order, make_ba
     other_order = make_order(partner=tekstil, product=jacket, quantity="1", reference="TX-1")
     other_batch = make_batch(order_line=other_order.lines[0], quantity="1",
                              record={"items": [dict(ITEMS[0], rma="TX-RMA-1")]})
+    items = items_of_batch(batch.id)
+    # The jacket came back with a broken zip (major, zone A); the trousers were the wrong size.
+    record_defect(items[0], "M04", "A", manager)
+    other_item = items_of_batch(other_batch.id)[0]
+    record_defect(other_item, "M01", "B", manager)
     return SimpleNamespace(
         moda=moda, tekstil=tekstil, order=order, batch=batch, other_batch=other_batch,
-        items=items_of_batch(batch.id), other_item=items_of_batch(other_batch.id)[0],
+        items=items, other_item=other_item,
         orderer=make_partner_user(moda, "ola@moda.example", role="partner_orderer",
                                   language="pl"),
         viewer=make_partner_user(moda, "piotr@moda.example", language="pl"),

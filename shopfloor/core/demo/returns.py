@@ -10,7 +10,17 @@ from shopfloor.core.demo.pictures import draw_scene
 from shopfloor.extensions import db
 from shopfloor.partners.models import Partner
 from shopfloor.returns.models import ItemStatus, ReturnedItem, ReturnedItemPhoto
-from shopfloor.returns.services import add_photo, ask_partner, set_defect_note, set_disposition
+from shopfloor.returns.services import (
+    add_photo,
+    ask_partner,
+    record_defect,
+    set_defect_note,
+    set_disposition,
+)
+
+# What inspection found on the next items, for the partner's Pareto of defects.
+FOUND = (("M02", "A"), ("M04", "A"), ("M02", "B"), ("N01", "B"), ("M03", "A"), ("M02", "A"),
+         ("M04", "B"), ("N02", "B"), ("M02", "A"), ("M05", "A"))
 
 
 def load_returns(user) -> int:
@@ -21,14 +31,17 @@ def load_returns(user) -> int:
         Partner.name == PARTNERS_BY_KEY["moda"].name))
     items = list(db.session.scalars(select(ReturnedItem).where(
         ReturnedItem.partner_id == moda, ReturnedItem.status == ItemStatus.RECEIVED.value)
-        .order_by(ReturnedItem.id).limit(2)))
+        .order_by(ReturnedItem.id).limit(2 + len(FOUND))))
     if len(items) < 2:
         return 0
-    torn, fine = items
+    torn, fine = items[:2]
     add_photo(torn, draw_scene("garment-seam-bad"), user, caption="Rozdarty szew na rękawie")
     set_defect_note(torn, "Szew na lewym rękawie rozdarty na 6 cm.", user)
+    record_defect(torn, "M02", "A", user)
+    for item, (code, zone) in zip(items[2:], FOUND, strict=False):
+        record_defect(item, code, zone, user)
     ask_partner(torn, "Szew rozdarty na 6 cm. Naprawa kosztuje 18 zł. Naprawić czy spisać?",
                 user)
     add_photo(fine, draw_scene("garment-check"), user, caption="Kurtka bez wad")
     set_disposition(fine, "restock", user)
-    return 2
+    return len(items)
