@@ -26,6 +26,7 @@ from shopfloor.auth.models import ROLE_VALUES
 from shopfloor.errors import DomainError
 from shopfloor.extensions import db
 from shopfloor.portal.scope import PartnerScope
+from shopfloor.returns.defects import severity
 from shopfloor.returns.models import (
     DECISION_ANSWERS,
     Disposition,
@@ -71,6 +72,13 @@ class ReturnedItemSchema(Schema):
     received_on = fields.Date(allow_none=True)
     status = fields.String(validate=validate.OneOf(STATUSES))
     defect_note = fields.String(metadata={"description": "What we found wrong with it"})
+    defect_code = fields.String(allow_none=True, metadata={
+        "description": "The defect from our catalogue (C.. critical, M.. major, N.. minor), "
+                       "null when none was found"})
+    defect_severity = fields.String(allow_none=True, validate=validate.OneOf(
+        ["critical", "major", "minor"]), metadata={"description": "How serious the defect is"})
+    defect_zone = fields.String(allow_none=True, validate=validate.OneOf(["A", "B"]), metadata={
+        "description": "Where: A (front, upper sleeve, collar) or B (underarm, inside)"})
     disposition = fields.String(allow_none=True, validate=validate.OneOf(DISPOSITIONS),
                                 metadata={"description": "What becomes of it (null: not "
                                                          "decided yet)"})
@@ -120,7 +128,9 @@ def _dump(item: ReturnedItem) -> dict:
         "id": item.id, "item_code": item.item_code, "rma": item.rma, "sku": item.sku,
         "size": item.size, "colour": item.colour, "reason": item.reason,
         "received_on": item.received_on, "status": item.status,
-        "defect_note": item.defect_note, "disposition": item.disposition,
+        "defect_note": item.defect_note, "defect_code": item.defect_code,
+        "defect_severity": severity(item.defect_code), "defect_zone": item.defect_zone,
+        "disposition": item.disposition,
         "question": item.question,
         "answers": list(DECISION_ANSWERS) if item.status == ItemStatus.AWAITING_DECISION
         else [],

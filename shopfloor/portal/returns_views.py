@@ -36,7 +36,8 @@ def _scope() -> PartnerScope:
 
 def _names() -> dict:
     return {"status_names": display.STATUS_NAMES, "disposition_names": display.DISPOSITION_NAMES,
-            "reason_names": display.REASON_NAMES}
+            "reason_names": display.REASON_NAMES, "defect_catalogue": defects.DEFECTS,
+            "severity_names": display.SEVERITY_NAMES}
 
 
 @bp.get("/")
@@ -50,8 +51,7 @@ def item_list():
                            request.args.get("page", 1, int), PER_PAGE)
     pareto = defects.pareto(_scope().defect_pairs())[:PARETO_ROWS]
     return render_template("portal/returns.html", items=items, total=total, per_page=PER_PAGE,
-                           status=status, pareto=pareto, defect_catalogue=defects.DEFECTS,
-                           severity_names=display.SEVERITY_NAMES, **_names())
+                           status=status, pareto=pareto, **_names())
 
 
 def _item_page(item, status: int = 200, error: str | None = None, note: str = ""):

@@ -72,6 +72,9 @@ def test_the_partner_sees_its_own_pareto_of_defects(returns, manager, sign_in_as
     assert "KURTKA-01" in pareto and "SPODNIE-02" in pareto and "M04" in pareto
     assert "50 %" in pareto and "100 %" in pareto
     assert "M01" not in pareto  # Tekstil's defect stays Tekstil's
+    item_page = sign_in_as(returns.orderer).get(f"/portal/returns/{returns.items[0].id}")
+    assert "M04 · Zepsuty zamek lub zapięcie" in item_page.get_data(as_text=True)
+    assert "strefa A" in item_page.get_data(as_text=True)
 
 
 def test_the_office_records_the_defect_on_the_items_page(returns, signed_in):

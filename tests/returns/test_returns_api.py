@@ -36,6 +36,11 @@ def test_a_partner_lists_its_items_waiting_first_and_reads_one(returns, tokens, 
     [first] = waiting
     assert first["answers"] == ["repair", "write_off"] and first["disposition"] is None
     assert first["question"].startswith("Zamek rozdarty")
+    assert (first["defect_code"], first["defect_severity"], first["defect_zone"]) == (
+        "M04", "major", "A")
+    second = next(i for i in listing.json if i["rma"] == "MW-RMA-40002")
+    assert (second["defect_code"], second["defect_severity"], second["defect_zone"]) == (
+        None, None, None)
     assert first["batch_code"] == returns.batch.code and first["order_id"] == returns.order.id
     detail = api.get(first["url"], tokens.read)
     assert detail.status_code == 200 and detail.json == first
