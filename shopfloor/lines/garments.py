@@ -1,11 +1,15 @@
-"""Garment returns and repairs: the returned items a batch handles.
+"""Garment returns and repairs, and workwear sewing: the returned items a batch handles, or
+the final inspection of a sewn lot by AQL sampling.
 
-Each listed item is also a row of ``returns.models.ReturnedItem`` (photos, disposition, the
-partner's decision). Grading and the 14-day complaint clock come with the garments line's
-own issue; see shared/domain.md section 3.
+Each listed item is also a row of ``returns.models.ReturnedItem`` (photos, defect,
+disposition, the partner's decision); see shared/domain.md section 3. A sewing batch names
+the AQL agreed for the order: the single sampling plan of ISO 2859-1 (general level II,
+``shopfloor.quality.aql``) follows from the lot size, and QC signs off only an accepted lot.
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
@@ -13,6 +17,8 @@ from marshmallow import Schema
 from shopfloor.codes import KIND_ITEM, new_code
 from shopfloor.lines import fields as f
 from shopfloor.lines.base import Column, Findings, LinePlugin, RecordField
+from shopfloor.quality import aql
+from shopfloor.quality.aql import AQLS
 
 REASONS = (
     ("size", _l("Wrong size")),
@@ -34,8 +40,24 @@ class ReturnedItemSchema(Schema):
     received_on = f.day()
 
 
+AQL_CHOICES = tuple((f"{a.normalize():f}", f"AQL {a.normalize():f}") for a in AQLS
+                    if Decimal("0.65") <= a <= Decimal("6.5"))
+
+
 class GarmentRecordSchema(Schema):
     items = f.rows(ReturnedItemSchema)
+    aql = f.choice(tuple(code for code, _ in AQL_CHOICES))
+    sample_defects = f.number(minimum=0, maximum=100000)
+
+
+def inspection_plan(batch):
+    """The AQL sampling plan of a sewing batch (None without an AQL): the lot is what was
+    made (the good quantity once counted, else the planned quantity)."""
+    record = batch.record or {}
+    if not record.get("aql"):
+        return None
+    lot = int(batch.good_quantity) or int(batch.planned_quantity)
+    return aql.plan(max(lot, 2), record["aql"])
 
 
 class GarmentsLine(LinePlugin):
@@ -52,6 +74,11 @@ class GarmentsLine(LinePlugin):
             Column("reason", _l("Reason"), "choice", choices=REASONS),
             Column("received_on", _l("Received on"), "date"),
         )),
+        RecordField("aql", _l("AQL of the final inspection"), "choice", choices=AQL_CHOICES,
+                    hint=_l("Sewing orders: the AQL agreed for the order; the sample size and "
+                            "the accept and reject numbers follow from the lot (ISO 2859-1, "
+                            "level II).")),
+        RecordField("sample_defects", _l("Defective items found in the sample"), "number"),
     )
 
     def load_record(self, data):
@@ -67,6 +94,11 @@ class GarmentsLine(LinePlugin):
         keys = [(row["rma"], row["sku"]) for row in record.get("items", [])]
         if len(keys) != len(set(keys)):
             findings.error("items", _l("The same RMA and SKU are listed twice."))
+        found = record.get("sample_defects")
+        if found is not None and Decimal(found) != Decimal(found).to_integral_value():
+            findings.error("sample_defects", _l("Count whole items."))
+        if found is not None and not record.get("aql"):
+            findings.error("aql", _l("Choose the AQL the sample is judged by."))
 
     def guard_record_change(self, batch, record) -> None:
         """An item with a question to the partner, a disposition or photos stays listed."""
@@ -85,19 +117,39 @@ class GarmentsLine(LinePlugin):
         from shopfloor.returns import display
         from shopfloor.returns.services import items_of_batch
 
+        plan = inspection_plan(batch)
+        found = (batch.record or {}).get("sample_defects")
         return "returns/_batch_items.html", {
             "items": items_of_batch(batch.id), "status_names": display.STAFF_STATUS_NAMES,
-            "disposition_names": display.DISPOSITION_NAMES}
+            "disposition_names": display.DISPOSITION_NAMES, "plan": plan,
+            "sample_defects": None if found in (None, "") else int(Decimal(found)),
+            "accepted": aql.verdict(plan, int(Decimal(found)))
+            if plan is not None and found not in (None, "") else None}
 
     def release_gates(self, batch) -> list[str]:
-        if not (batch.record or {}).get("items"):
-            return [str(_l("List the returned items before release."))]
+        record = batch.record or {}
+        if not record.get("items") and not record.get("aql"):
+            return [str(_l("List the returned items, or for a sewing order choose its AQL, "
+                           "before release."))]
         return []
 
     def qc_gates(self, batch) -> list[str]:
-        items = (batch.record or {}).get("items") or []
+        record = batch.record or {}
+        items = record.get("items") or []
         handled = batch.good_quantity + batch.rejected_quantity
+        problems = []
         if items and handled != len(items):
-            return [str(_l("%(n)s items were received but %(handled)s are counted.",
-                           n=len(items), handled=handled))]
-        return []
+            problems.append(str(_l("%(n)s items were received but %(handled)s are counted.",
+                                   n=len(items), handled=handled)))
+        plan = inspection_plan(batch)
+        if plan is not None:
+            found = record.get("sample_defects")
+            if found in (None, ""):
+                problems.append(str(_l("Inspect a sample of %(n)s items (AQL %(aql)s) and "
+                                       "record the defective ones.", n=plan.sample_size,
+                                       aql=record["aql"])))
+            elif not aql.verdict(plan, int(Decimal(found))):
+                problems.append(str(_l("The lot is rejected: %(found)s defective in the "
+                                       "sample, at most %(accept)s are accepted.",
+                                       found=int(Decimal(found)), accept=plan.accept)))
+        return problems
