@@ -31,7 +31,10 @@ def measure_into_record(batch, step, event) -> None:
     record = plugin.measure_recorded(batch, step, event.value, local_minute(event.occurred_at))
     if record is None:
         return
-    loaded, findings = plugin.load_record(record)
+    # Only what the line's record holds now (a record kept from before a schema change may
+    # carry keys the line no longer has; they must not stop the reading).
+    known = plugin.schema().fields
+    loaded, findings = plugin.load_record({k: v for k, v in record.items() if k in known})
     if not findings.ok:  # a reading the record cannot hold stays a step event only
         return
     apply_edits(batch, {"record": plugin.dump_record(loaded)}, None,

@@ -316,3 +316,30 @@ def test_a_melt_temperature_measured_on_the_tablet_goes_into_the_record(
     assert [r["temperature_c"] for r in floor.batch.record["temperatures"]] == ["58", "72"]
     assert floor.batch.status == "awaiting_qc"
     assert floor.batch.deviations[-1].severity == "qc"
+
+
+def test_a_tablet_reading_reaches_a_record_kept_from_before_the_recipes(
+        floor, manager, db_session):
+    """A batch record written before recipe versions (with its old keys) still takes the
+    tablet's melt temperature."""
+    from shopfloor.floor.services import record_step_event
+    from shopfloor.instructions.services import (
+        StepData,
+        add_step,
+        new_draft,
+        publish_version,
+        set_step_photo,
+    )
+    from tests.conftest import floor_photo
+
+    draft = new_draft(floor.instruction, manager)
+    step = add_step(draft, StepData("measure", "Zmierz, jak ciepła jest baza.", "Termometr",
+                                    "thermometer", settings={"measure": "temperature",
+                                                             "stage": "melt"}), manager)
+    set_step_photo(step, floor_photo(), manager)
+    publish_version(draft, manager)
+    floor.batch.instruction_version_id = draft.id
+    floor.batch.record = {**floor.batch.record, "recipe_code": "R-LAW", "wrapped_on": "2026-11-01"}
+    db_session.commit()
+    record_step_event(floor.session, floor.batch, step, "measure", str(uuid.uuid4()), value="57")
+    assert floor.batch.record["temperatures"][-1]["temperature_c"] == "57"
