@@ -10,13 +10,14 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
+    IntegerField,
     SelectChoice,
     SelectMultipleField,
     StringField,
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from shopfloor.lines import all_lines
 from shopfloor.partners.nip import is_valid_nip
@@ -54,6 +55,10 @@ class PartnerForm(FlaskForm):
                                 widget=widgets.ListWidget(prefix_label=False))
     notes = TextAreaField(_l("Notes"))
     active = BooleanField(_l("Active partner"), default=True)
+    turnaround_days = IntegerField(
+        _l("Target for deciding a returned item (working days)"), default=5,
+        validators=[Optional(), NumberRange(min=1, max=60, message=_l(
+            "Give the target in working days, from 1 to 60."))])
     destruction_ban = BooleanField(
         _l("The EU ban on destroying unsold apparel applies (a large enterprise)"), default=True)
     contacts = FieldList(FormField(ContactForm), min_entries=1)

@@ -32,6 +32,8 @@ class Partner(db.Model):
     # The EU ban on destroying unsold apparel (ESPR, Reg. 2024/1781) applies to it (large
     # enterprises, from 19 July 2026); assumed unless the manager says otherwise.
     destruction_ban: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    # The internal target for deciding a returned item, in working days from its receipt.
+    turnaround_days: Mapped[int] = mapped_column(default=5, server_default="5")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(default=1)

@@ -41,6 +41,7 @@ class PartnerData:
     notes: str = ""
     active: bool = True
     destruction_ban: bool = True
+    turnaround_days: int = 5
     lines: list[str] = field(default_factory=list)
     contacts: list[ContactData] = field(default_factory=list)
 
@@ -81,12 +82,16 @@ def save_partner(data: PartnerData, user, partner: Partner | None = None,
     if partner is not None:
         check_version(partner, expected_version)
     nip = _check(data, partner.id if partner else None)
+    if data.turnaround_days is None or not 1 <= data.turnaround_days <= 60:
+        raise DomainError(_l("Give the target in working days, from 1 to 60."),
+                          field="turnaround_days")
     values = {"name": data.name.strip(), "nip": nip, "street": data.street.strip(),
               "postal_code": data.postal_code.strip(), "city": data.city.strip(),
               "country": (data.country.strip() or "PL").upper()[:2],
               "email": data.email.strip(), "phone": data.phone.strip(),
               "notes": data.notes.strip(), "active": data.active,
-              "destruction_ban": data.destruction_ban}
+              "destruction_ban": data.destruction_ban,
+              "turnaround_days": data.turnaround_days}
     if partner is None:
         partner = Partner(**values)
         db.session.add(partner)

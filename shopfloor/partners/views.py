@@ -27,6 +27,8 @@ def _data(form: PartnerForm) -> PartnerData:
         postal_code=form.postal_code.data or "", city=form.city.data or "",
         email=form.email.data or "", phone=form.phone.data or "", notes=form.notes.data or "",
         active=bool(form.active.data), destruction_ban=bool(form.destruction_ban.data),
+        turnaround_days=form.turnaround_days.data if form.turnaround_days.data is not None
+        else 5,
         lines=list(form.lines.data or []),
         contacts=[ContactData(c["name"] or "", c["function"] or "", c["email"] or "",
                               c["phone"] or "", status_digest=bool(c.get("status_digest")))

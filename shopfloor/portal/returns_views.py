@@ -51,7 +51,23 @@ def item_list():
                            request.args.get("page", 1, int), PER_PAGE)
     pareto = defects.pareto(_scope().defect_pairs())[:PARETO_ROWS]
     return render_template("portal/returns.html", items=items, total=total, per_page=PER_PAGE,
-                           status=status, pareto=pareto, **_names())
+                           status=status, pareto=pareto, turnaround=_turnaround(), **_names())
+
+
+def _turnaround() -> defects.Turnaround:
+    """How fast the partner's items were decided, against its target (local dates)."""
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    from shopfloor.extensions import db
+    from shopfloor.partners.models import Partner
+
+    zone = ZoneInfo(current_app.config["SHOPFLOOR"]["time_zone"])
+    partner = db.session.get(Partner, current_user.partner_id)
+    spans = [(received, decided.astimezone(zone).date())
+             for received, decided in _scope().decided_spans()]
+    return defects.turnaround(spans, partner.turnaround_days)
 
 
 def _item_page(item, status: int = 200, error: str | None = None, note: str = ""):

@@ -279,6 +279,15 @@ class PartnerScope:
                 ReturnedItem.partner_id == self.partner_id,
                 ReturnedItem.defect_code.is_not(None)))]
 
+    def decided_spans(self) -> list[tuple]:
+        """(received on, decided at) of the partner's returned items that are decided."""
+        from shopfloor.returns.models import ReturnedItem
+
+        return [tuple(row) for row in db.session.execute(
+            select(ReturnedItem.received_on, ReturnedItem.decided_at).where(
+                ReturnedItem.partner_id == self.partner_id,
+                ReturnedItem.decided_at.is_not(None)))]
+
     def returned_items_of_order(self, order: Order) -> list:
         """The returned items of one of the partner's orders."""
         from shopfloor.returns.models import ReturnedItem

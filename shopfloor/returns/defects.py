@@ -90,3 +90,51 @@ def pareto(pairs: Iterable[tuple[str, str]]) -> list[ParetoRow]:
                               (Decimal(100) * count / total).quantize(Decimal("0.1")),
                               (Decimal(100) * running / total).quantize(Decimal("0.1"))))
     return rows
+
+
+# ----------------------------------------------------------------- turnaround
+
+DEFAULT_TURNAROUND_DAYS = 5  # domain.md §3: triage within 2, repair within 5 working days
+
+
+def working_days(start, end) -> int:
+    """Working days (Monday to Friday) after ``start`` up to and including ``end``: an item
+    received on Friday and decided on Monday took 1 day. Public holidays are not known here."""
+    from datetime import timedelta
+
+    if end <= start:
+        return 0
+    days, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days += 1
+    return days
+
+
+@dataclass(frozen=True)
+class Turnaround:
+    """How fast the partner's items were decided against its target (working days)."""
+
+    target_days: int
+    decided: int
+    within: int
+    median_days: Decimal | None
+
+    @property
+    def share_within(self) -> Decimal | None:
+        """The share of decided items that met the target, in %."""
+        if not self.decided:
+            return None
+        return (Decimal(100) * self.within / self.decided).quantize(Decimal("0.1"))
+
+
+def turnaround(spans: Iterable[tuple], target_days: int) -> Turnaround:
+    """Summarize (received_on, decided_on) pairs; pairs without both dates are skipped."""
+    days = sorted(working_days(a, b) for a, b in spans if a is not None and b is not None)
+    if not days:
+        return Turnaround(target_days, 0, 0, None)
+    middle = len(days) // 2
+    median = (Decimal(days[middle]) if len(days) % 2
+              else (Decimal(days[middle - 1]) + Decimal(days[middle])) / 2)
+    return Turnaround(target_days, len(days), sum(1 for d in days if d <= target_days), median)

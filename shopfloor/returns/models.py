@@ -73,6 +73,8 @@ class ReturnedItem(db.Model):
     defect_zone: Mapped[str | None] = mapped_column(String(1))
     disposition: Mapped[str | None] = mapped_column(String(30))
     destroy_exemption: Mapped[str] = mapped_column(Text, default="")
+    # When the disposition was first decided (by us or the partner): the turnaround's end.
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # After a repair: the re-inspection that lets the item back into stock.
     reinspected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reinspection_passed: Mapped[bool | None] = mapped_column()

@@ -162,6 +162,8 @@ def set_disposition(item: ReturnedItem, disposition: str, user, exemption: str =
     previous = item.status
     apply_edits(item, {"disposition": disposition, "status": ItemStatus.DECIDED.value,
                        "destroy_exemption": exemption}, user)
+    if item.decided_at is None:
+        item.decided_at = utcnow()
     if previous != ItemStatus.DECIDED:
         write_audit(item, "status", user, from_status=previous, to_status=ItemStatus.DECIDED)
     commit([item])
@@ -240,6 +242,7 @@ def answer_decision(item: ReturnedItem, answer: str, user, note: str = "",
     apply_edits(item, {"disposition": answer, "status": ItemStatus.DECIDED.value,
                        "answer_note": note.strip()[:1000], "answered_by": user.id}, user)
     item.answered_at = now or utcnow()
+    item.decided_at = item.decided_at or item.answered_at
     write_audit(item, "status", user, from_status=ItemStatus.AWAITING_DECISION,
                 to_status=ItemStatus.DECIDED, reason=note.strip() or None)
     commit([item])

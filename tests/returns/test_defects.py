@@ -91,3 +91,19 @@ def test_the_office_records_the_defect_on_the_items_page(returns, signed_in):
                                                "version": version}, page=url)
     assert response.status_code == 302
     assert "N01 · " in client.get(url).get_data(as_text=True)
+
+
+def test_the_partner_sees_how_fast_items_are_decided_against_its_target(
+        returns, manager, sign_in_as, db_session):
+    from datetime import UTC, date, datetime
+
+    returns.moda.turnaround_days = 2
+    db_session.commit()
+    set_disposition(returns.items[1], "restock", manager)
+    # Received on Wednesday 2 December, decided on Friday 4 December: 2 working days.
+    returns.items[1].decided_at = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+    returns.items[1].received_on = date(2026, 12, 2)
+    db_session.commit()
+    page = sign_in_as(returns.orderer).get("/portal/returns/").get_data(as_text=True)
+    summary = page.split('id="turnaround"')[1].split("</section>")[0]
+    assert "1 z 1" in summary and "2 dni roboczych" in summary and "100 %" in summary

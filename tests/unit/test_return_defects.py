@@ -44,3 +44,31 @@ def test_the_pareto_counts_pairs_most_frequent_first_with_running_shares():
     assert [r.share for r in rows] == [D("50.0"), D("30.0"), D("20.0")]
     assert [r.cumulative for r in rows] == [D("50.0"), D("80.0"), D("100.0")]
     assert pareto([]) == []
+
+
+def test_working_days_skip_the_weekend():
+    from datetime import date
+
+    from shopfloor.returns.defects import working_days
+
+    friday, monday = date(2026, 12, 4), date(2026, 12, 7)
+    assert working_days(friday, friday) == 0
+    assert working_days(friday, monday) == 1
+    assert working_days(monday, date(2026, 12, 11)) == 4  # Monday to Friday
+    assert working_days(monday, date(2026, 12, 14)) == 5
+
+
+def test_turnaround_against_the_target_at_its_boundary():
+    from datetime import date
+
+    from shopfloor.returns.defects import turnaround
+
+    monday = date(2026, 12, 7)
+    spans = [(monday, date(2026, 12, 14)),   # 5 working days: within a target of 5
+             (monday, date(2026, 12, 15)),   # 6: late
+             (monday, date(2026, 12, 8)),    # 1
+             (None, date(2026, 12, 8))]      # no receipt date: not counted
+    summary = turnaround(spans, 5)
+    assert (summary.decided, summary.within, summary.median_days) == (3, 2, D(5))
+    assert summary.share_within == D("66.7")
+    assert turnaround([], 5).share_within is None
