@@ -22,13 +22,34 @@ FIELD_LABELS = {
     "batch": _l("Batch"),
     "skills": _l("Can work on"),
     "night_overtime_consent_on": _l("Doctor's consent date"),
+    "crimp_setup": _l("Crimp set-up"),
+    "serial": _l("Serial number"),
+    "serials": _l("Serial numbers"),
+    "electrical_test": _l("Electrical test"),
+    "electrical_tests": _l("Electrical tests"),
+    "packed": _l("Packed"),
+    "defect_code": _l("Defect"),
+    "defect_zone": _l("Zone"),
+    "reinspection_passed": _l("Re-inspection passed"),
+    "destroy_exemption": _l("Exemption that allows destroying it"),
 }
 
 
+def _record_field_label(key: str) -> str:
+    """A batch-record key by the label a line plug-in gives it (the key if none does)."""
+    from shopfloor.lines import all_lines
+
+    for plugin in all_lines():
+        for spec in plugin.fields:
+            if spec.name == key:
+                return str(spec.label)
+    return key
+
+
 def field_label(name: str) -> str:
-    """The label of an audited field; batch-record keys keep their key after the dot."""
+    """The label of an audited field; batch-record keys by their line's label."""
     if name.startswith("record."):
-        return f"{_l('Batch record')}: {name.removeprefix('record.')}"
+        return f"{_l('Batch record')}: {_record_field_label(name.removeprefix('record.'))}"
     prefix, _dot, key = name.partition(".")
     if prefix in _KEYED_LABELS and key:
         return f"{_KEYED_LABELS[prefix]}: {_key_name(prefix, key)}"

@@ -153,3 +153,5 @@ def test_a_soap_batch_page_shows_weights_yield_and_the_check_weighing(
     assert "Zaliczone" in page  # ten bars of 102 g for 100 g nominal
     assert "94,1 %" in page  # 96 × 100 g ÷ 10 200 g
     assert "Sodium Stearate, Glycerin, Aqua, Parfum, Linalool" in page
+    # The history names record fields as the record does, not by their keys.
+    assert "Zapis partii: Temperatury" in page and "Zapis partii: check_weights" not in page
