@@ -40,3 +40,18 @@ def format_quantity(value, places: int | None = None) -> str:
         return format_decimal(value, format="#,##0.###")
     rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return format_decimal(rounded, format="#,##0." + "#" * places if places else "#,##0")
+
+
+def as_decimal(value):
+    """``value`` as a finite Decimal, or None when it is missing or not a number; a decimal
+    comma and spaces between digits ("1 250,5") are taken as people type them."""
+    from decimal import Decimal, InvalidOperation
+
+    if value is None or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip().replace(",", ".").replace("\u00a0", "").replace(" ", "")
+    try:
+        number = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None

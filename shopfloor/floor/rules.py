@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from shopfloor.codes import KIND_ITEM, KIND_LOT
 from shopfloor.stations.rules import code_in_scan
+from shopfloor.units import as_decimal
 
 COUNTING_KINDS = frozenset({"count", "undo"})
 SCAN_CODE_KINDS = {"lot": KIND_LOT, "item": KIND_ITEM}
@@ -22,17 +23,6 @@ def count_total(events: Iterable[Any]) -> Decimal:
     """
     return sum((Decimal(e.value) for e in events
                 if e.kind in COUNTING_KINDS and e.value is not None), Decimal(0))
-
-
-def as_decimal(value: Any) -> Decimal | None:
-    """``value`` as a finite Decimal, or None when it is missing or not a number."""
-    if value is None or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        number = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
 
 
 def in_range(value: Decimal, settings: Mapping[str, Any] | None) -> bool | None:

@@ -5,8 +5,20 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
+from shopfloor.catalog.models import Product
 from shopfloor.extensions import db
-from shopfloor.harness.models import CrimpSetup, HarnessUnit
+from shopfloor.harness.models import CrimpSetup, HarnessType, HarnessUnit
+
+
+def harness_types() -> list[HarnessType]:
+    """Every harness type, by part number."""
+    return list(db.session.scalars(select(HarnessType).order_by(HarnessType.part_number)))
+
+
+def harness_products() -> list[Product]:
+    """Active wire-harness products, to give a harness type to."""
+    return list(db.session.scalars(select(Product).where(
+        Product.line == "harness", Product.active.is_(True)).order_by(Product.code)))
 
 
 def serials_built_with(lot_ids: list[int]) -> list[HarnessUnit]:

@@ -59,7 +59,7 @@ class HarnessTypeData:
     wires: list[dict] = field(default_factory=list)
 
 
-def _number(text, field_name: str, row: int, integer: bool = False):
+def _number(text, row: int, integer: bool = False):
     try:
         value = Decimal(str(text).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
@@ -101,13 +101,13 @@ def _clean_wires(rows: list[dict]) -> list[dict]:
         wires.append({
             "wire": (row.get("wire") or "").strip().upper(),
             "from": (row.get("from") or "").strip().upper(),
-            "from_cavity": _number(row.get("from_cavity"), "from_cavity", n, True),
+            "from_cavity": _number(row.get("from_cavity"), n, True),
             "to": (row.get("to") or "").strip().upper(),
-            "to_cavity": _number(row.get("to_cavity"), "to_cavity", n, True),
+            "to_cavity": _number(row.get("to_cavity"), n, True),
             "colour": (row.get("colour") or "").strip().upper(),
-            "gauge_awg": _number(row.get("gauge_awg"), "gauge_awg", n, True),
-            "length_mm": _number(row.get("length_mm"), "length_mm", n),
-            "tolerance_mm": _number(row.get("tolerance_mm") or "0", "tolerance_mm", n)})
+            "gauge_awg": _number(row.get("gauge_awg"), n, True),
+            "length_mm": _number(row.get("length_mm"), n),
+            "tolerance_mm": _number(row.get("tolerance_mm") or "0", n)})
         if not wires[-1]["wire"]:
             raise DomainError(_l("Wire row %(n)s: give the wire its number as on its label.",
                                  n=n), field="wires")

@@ -3,23 +3,20 @@ and, on a harness batch's page, crimp set-ups, serial numbers, electrical tests,
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from shopfloor.auth.access import require_role
-from shopfloor.catalog.models import Product
 from shopfloor.core.roles import MANAGER, STAFF
 from shopfloor.errors import DomainError
 from shopfloor.extensions import db
-from shopfloor.harness import rules, services
+from shopfloor.harness import queries, rules, services
 from shopfloor.harness.face import connector_face_svg
 from shopfloor.harness.models import HarnessType
 from shopfloor.production.models import Batch
 from shopfloor.production.views import batch_page
+from shopfloor.units import as_decimal
 
 # Every POST here carries the page's CSRF token: the app checks it on every request
 # (app_setup: csrf_unless_bearer), so these forms are plain HTML on the batch page.
@@ -46,14 +43,12 @@ def _rows(prefix: str, names: tuple[str, ...]) -> list[dict]:
 @require_role(*STAFF)
 def type_list():
     """Harness types: part number, drawing and revision, class, connectors."""
-    types = list(db.session.scalars(select(HarnessType).order_by(HarnessType.part_number)))
-    return render_template("harness/types.html", types=types)
+    return render_template("harness/types.html", types=queries.harness_types())
 
 
 def _type_page(harness_type: HarnessType | None, typed: dict | None = None,
                error: DomainError | None = None, status: int = 200):
-    products = [p for p in db.session.scalars(select(Product).where(
-        Product.line == "harness", Product.active.is_(True)).order_by(Product.code))]
+    products = queries.harness_products()
     if typed is None and harness_type is not None:
         typed = {"product_id": str(harness_type.product_id),
                  "part_number": harness_type.part_number,
@@ -121,14 +116,6 @@ def _batch(batch_id: int) -> Batch:
     return batch
 
 
-def _decimal(text: str) -> Decimal | None:
-    try:
-        value = Decimal((text or "").strip().replace(",", "."))
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
-
-
 def _refused(batch: Batch, exc: DomainError, typed: dict, field: str | None = None):
     """The batch page again, the refusal next to the field (``field`` when the panel's
     forms share a field name), with what was typed."""
@@ -148,10 +135,10 @@ def record_setup(batch_id: int):
     data = services.SetupData(
         reason=request.form.get("reason", ""), tool_id=request.form.get("tool_id", ""),
         gauge_awg=int(gauge) if gauge.isdigit() else None,
-        height_min_mm=_decimal(request.form.get("height_min_mm", "")),
-        height_max_mm=_decimal(request.form.get("height_max_mm", "")),
-        height_mm=_decimal(request.form.get("height_mm", "")),
-        pulls_n=[_decimal(p) for p in pulls], wire_lot_code=request.form.get("wire_lot", ""),
+        height_min_mm=as_decimal(request.form.get("height_min_mm", "")),
+        height_max_mm=as_decimal(request.form.get("height_max_mm", "")),
+        height_mm=as_decimal(request.form.get("height_mm", "")),
+        pulls_n=[as_decimal(p) for p in pulls], wire_lot_code=request.form.get("wire_lot", ""),
         terminal_lot_code=request.form.get("terminal_lot", ""))
     try:
         setup = services.record_setup(batch, data, _user())

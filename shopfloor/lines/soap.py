@@ -47,6 +47,12 @@ class SoapRecordSchema(Schema):
     check_weights = f.rows(WeightSchema)
 
 
+def usable(batch, raw: str) -> bool:
+    """Whether ``raw`` names a version this batch may use (locked and registered, of a
+    recipe for its product)."""
+    return raw in {str(v.id) for v in queries.usable_versions(batch.product_id)}
+
+
 def temperature_findings(readings, findings: Findings) -> None:
     """Melt above 63 °C warns; at or above 71 °C the batch goes to QC (domain.md rule 4)."""
     for reading in readings:
@@ -96,7 +102,7 @@ class SoapLine(LinePlugin):
 
     def check_for_batch(self, batch, record, findings: Findings) -> None:
         raw = str(record.get("recipe_version_id") or "")
-        if raw and raw not in {str(v.id) for v in queries.usable_versions(batch.product_id)}:
+        if raw and not usable(batch, raw):
             findings.error("recipe_version_id", _l(
                 "Choose a locked recipe version of this product that has a safety report and "
                 "a CPNP notification."))
@@ -165,7 +171,7 @@ class SoapLine(LinePlugin):
         raw = str((batch.record or {}).get("recipe_version_id") or "")
         if not raw:
             return [str(_l("Choose the recipe version before release."))]
-        if raw not in {str(v.id) for v in queries.usable_versions(batch.product_id)}:
+        if not usable(batch, raw):
             return [str(_l("The recipe version needs a safety report and a CPNP notification "
                            "before release."))]
         return []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -26,6 +26,7 @@ from shopfloor.recipes.models import (
     RecipeVersion,
     VersionStatus,
 )
+from shopfloor.recipes.queries import versions_using
 
 MASS_UNITS = ("g", "kg")
 PART_LINE = re.compile(r"^(?P<inci>.+?)\s*[;=\t:]\s*(?P<percent>[0-9]+(?:[.,][0-9]+)?)\s*%?$")
@@ -115,7 +116,7 @@ def save_ingredient(data: IngredientData, user, ingredient: CosmeticIngredient |
     if ingredient is not None and (composition != ingredient.composition
                                    or allergens != ingredient.allergens
                                    or material.id != ingredient.material_id):
-        locked = [v.label for v in _versions_using(ingredient.id) if v.locked]
+        locked = [v.label for v in versions_using(ingredient.id) if v.locked]
         if locked:
             raise DomainError(_l("Locked versions use it (%(list)s): a changed composition is "
                                  "a new formula. Add the new material and make a new recipe "
@@ -133,11 +134,6 @@ def save_ingredient(data: IngredientData, user, ingredient: CosmeticIngredient |
         apply_edits(ingredient, values, user)
     commit([ingredient])
     return ingredient
-
-
-def _versions_using(ingredient_id: int) -> list[RecipeVersion]:
-    return list(db.session.scalars(select(RecipeVersion).join(RecipeItem)
-                                   .where(RecipeItem.ingredient_id == ingredient_id)))
 
 
 @dataclass
@@ -338,15 +334,3 @@ def new_version(recipe: Recipe, user) -> RecipeVersion:
     write_audit(draft, "created", user)
     commit([draft])
     return draft
-
-
-def parse_decimal(text: str) -> Decimal | None:
-    """A number typed with a dot or a comma; None when blank or not a number."""
-    text = (text or "").strip().replace(",", ".").replace(" ", "")
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None

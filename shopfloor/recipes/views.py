@@ -26,6 +26,7 @@ from shopfloor.recipes.forms import (
 )
 from shopfloor.recipes.models import CosmeticIngredient, Recipe, RecipeVersion
 from shopfloor.timeutil import local_today
+from shopfloor.units import as_decimal
 
 bp = Blueprint("recipes", __name__, url_prefix="/recipes")
 EXTRA_ITEM_ROWS = 3
@@ -121,10 +122,8 @@ def version_save(version_id: int):
     submitted = _submitted_items()
     if form.validate_on_submit():
         rows = [services.ItemData(int(r["ingredient_id"]) if r["ingredient_id"].isdigit()
-                                  else None, services.parse_decimal(r["percent"])
-                                  if r["percent"] else None) for r in submitted]
-        if any(r["percent"] and services.parse_decimal(r["percent"]) is None
-               for r in submitted):
+                                  else None, as_decimal(r["percent"])) for r in submitted]
+        if any(r["percent"] and as_decimal(r["percent"]) is None for r in submitted):
             form.form_errors.append(_("Enter each share as a number, for example 2.5."))
             return _detail(version, draft_form=form, submitted_items=submitted, status=422)
         data = services.VersionData(

@@ -155,6 +155,11 @@ def issue_recall(lots: list[MaterialLot], reference: str, reason: str, user,
     return recall
 
 
+def all_recalls() -> list[Recall]:
+    """Every recall issued, newest first."""
+    return list(db.session.scalars(select(Recall).order_by(Recall.id.desc())))
+
+
 def recalls_of(lots: list[MaterialLot]) -> list[Recall]:
     """Recalls already issued for any of these lots, newest first."""
     codes = {lot.code for lot in lots}

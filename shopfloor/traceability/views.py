@@ -108,8 +108,7 @@ def issue_recall():
 @require_role(*STAFF)
 def recall_list():
     """Every recall issued, newest first."""
-    return render_template("traceability/recalls.html", recalls=list(db.session.scalars(
-        select(Recall).order_by(Recall.id.desc()))))
+    return render_template("traceability/recalls.html", recalls=recalls.all_recalls())
 
 
 @bp.get("/recalls/<int:recall_id>")
