@@ -44,6 +44,16 @@ class ShipmentLineSchema(Schema):
     batch_code = fields.String(metadata={"description": "The lot number on the labels"})
 
 
+class ShipmentPalletSchema(Schema):
+    sscc = fields.String(metadata={"description": "The pallet's SSCC (18 digits, AI 00)"})
+    batch_id = fields.Integer()
+    batch_code = fields.String(metadata={"description": "The lot number of the goods on it"})
+    product_code = fields.String()
+    quantity = fields.Decimal(as_string=True, allow_none=True, metadata={
+        "description": "Units on the pallet; null for a label printed before pallets "
+                       "recorded their contents"})
+
+
 class ShipmentSchema(Schema):
     id = fields.Integer()
     number = fields.String(metadata={"description": "Delivery note number, WZ/YYYY/NNNN"})
@@ -57,7 +67,10 @@ class ShipmentSchema(Schema):
     created_at = fields.AwareDateTime()
     lines = fields.List(fields.Nested(ShipmentLineSchema))
     ssccs = fields.List(fields.String(), metadata={
-        "description": "The SSCCs (18 digits) of the pallets of the batches shipped"})
+        "description": "The SSCCs (18 digits) of the pallets that left on this shipment"})
+    pallets = fields.List(fields.Nested(ShipmentPalletSchema), metadata={
+        "description": "What is on each pallet (SSCC) of this shipment, like a despatch "
+                       "advice: batch, product and quantity"})
     order_url = fields.String()
     delivery_note_url = fields.String(metadata={"description": "The delivery note as a PDF"})
     url = fields.String()
@@ -80,8 +93,12 @@ def _shipment_or_404(shipment_id: int) -> Shipment:
 def _dump(shipment: Shipment) -> dict:
     from shopfloor.shipping.queries import pallets_of
 
+    pallets = pallets_of([shipment])[shipment.id]
     return {
-        "ssccs": [p.sscc for p in pallets_of([shipment])[shipment.id]],
+        "ssccs": [p.sscc for p in pallets],
+        "pallets": [{"sscc": p.sscc, "batch_id": p.batch_id, "batch_code": p.batch.code,
+                     "product_code": p.batch.product.code, "quantity": p.quantity}
+                    for p in pallets],
         "id": shipment.id, "number": shipment.number, "order_id": shipment.order_id,
         "order_code": shipment.order.code, "partner_id": shipment.partner_id,
         "shipped_on": shipment.shipped_on, "carrier": shipment.carrier,
@@ -134,7 +151,11 @@ class ShipmentDetail(MethodView):
     @blp.etag
     @blp.response(200, ShipmentSchema)
     def get(self, shipment_id):
-        """One shipment: delivery note number, date, carrier, lines with product and batch."""
+        """One shipment: delivery note number, date, carrier, lines with product and batch.
+
+        ``pallets`` lists what left on each pallet (SSCC, batch, product, quantity), as a
+        despatch advice would; ``ssccs`` the same SSCCs alone.
+        """
         return _dump(_shipment_or_404(shipment_id))
 
 

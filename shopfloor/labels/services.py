@@ -1,4 +1,4 @@
-"""From records to label data: batch cards, unit labels, garment tags, pallet SSCCs.
+"""From records to label data: batch cards, unit labels, garment tags, SSCC allocation.
 
 The renderers (symbols, sheets, zpl) take the plain dataclasses in ``kinds``; this module
 is where the database, the line plug-ins and the configuration come in.
@@ -102,36 +102,12 @@ def allocate_sscc(user=None) -> str:
 
 
 def group_sscc(sscc: str, company_prefix: str) -> str:
-    """An SSCC as printed under the barcode: extension, prefix, serial, check digit."""
+    """An SSCC as printed under the barcode: extension, prefix, serial, check digit (an
+    SSCC of another prefix than the configured one keeps only extension and check apart)."""
+    if not company_prefix or sscc[1:1 + len(company_prefix)] != company_prefix:
+        return f"{sscc[0]} {sscc[1:17]} {sscc[17]}"
     cut = 1 + len(company_prefix)
     return f"{sscc[0]} {sscc[1:cut]} {sscc[cut:17]} {sscc[17]}"
-
-
-def pallet_labels(batch: Batch, pallets: int = 1, user=None) -> list[kinds.PalletLabel]:
-    """Logistic labels for the pallets of a finished batch, each with a new SSCC."""
-    settings = current_app.config["SHOPFLOOR"]
-    allocations = batch.allocations
-    receiver = allocations[0].order_line.order.partner if allocations else None
-    sender = ", ".join(p for p in (settings["cooperative.name"],
-                                   settings["cooperative.address"]) if p)
-    from shopfloor.labels.models import Pallet
-
-    labels = []
-    for _ in range(max(1, pallets)):
-        sscc = allocate_sscc(user)
-        # Kept with its batch: a scanned pallet label finds it, a shipment lists its pallets.
-        db.session.add(Pallet(sscc=sscc, batch_id=batch.id, contents=batch.product.name[:120],
-                              created_by=getattr(user, "id", None)))
-        labels.append(kinds.PalletLabel(
-            sscc=group_sscc(sscc, settings["gs1.company_prefix"]), sender=sender,
-            receiver=(f"{receiver.name}, {receiver.delivery_address}".rstrip(", ")
-                      if receiver else ""),
-            contents=batch.product.name,
-            count=f"{format_quantity(batch.good_quantity or batch.planned_quantity)} "
-                  f"{unit_name(batch.product.unit)}",
-            batch=format_code(batch.code)))
-    db.session.commit()
-    return labels
 
 
 def worker_badges(texts: list[str]) -> list[kinds.WorkerBadge]:
@@ -171,8 +147,8 @@ def _png(path) -> bytes:
 
 
 def labels_for(kind: str, texts: list[str], user=None) -> list:
-    """Label data of one kind for batches named by code (garment tags: every item), or
-    for workers named by badge code."""
+    """Label data of one kind for batches named by code (garment tags: every item; pallet
+    labels: every pallet built and not voided), or for workers named by badge code."""
     if kind == "badge":
         return worker_badges(texts)
     batches = batches_by_codes(texts)
@@ -182,6 +158,8 @@ def labels_for(kind: str, texts: list[str], user=None) -> list:
         return [unit_label(b) for b in batches]
     if kind == "garment":
         return [tag for b in batches for tag in garment_tags(b)]
-    if kind == "pallet":
-        return [label for b in batches for label in pallet_labels(b, user=user)]
+    if kind == "pallet":  # the pallets built on the batch pages, reprinted with their SSCCs
+        from shopfloor.labels.pallets import labels_of_batches
+
+        return labels_of_batches(batches)
     raise DomainError(_l("Unknown label kind %(kind)s.", kind=kind), field="kind")

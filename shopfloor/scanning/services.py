@@ -171,6 +171,9 @@ def _by_gs1(text: str) -> ScanResult:
         if pallet is None:
             return _refused("unknown", _l("Pallet %(sscc)s is not in Shopfloor.",
                                           sscc=data.sscc))
+        if pallet.voided_at is not None:  # its label must not stay on goods
+            return _refused("invalid", _l("Pallet %(sscc)s was voided: take its label off.",
+                                          sscc=data.sscc))
         result = _batch_result(db.session.get(Batch, pallet.batch_id), None)
         result.title = f"{_l('Pallet')} {data.sscc} · {result.title}"
         return result

@@ -47,6 +47,11 @@ LBL_TRACKING = "Nr przesyłki"  # tracking number
 LBL_NOTES = "Uwagi"  # notes
 ITEM_HEADERS = ("Lp.", "Kod produktu", "Nazwa produktu", "Nr partii", "Ilość", "J.m.")
 # = no., product code, product name, batch (lot) number, quantity, unit
+PALLETS_HEADING = "Palety (SSCC)"  # pallets (logistic units) and their SSCCs
+PALLET_HEADERS = ("Lp.", "SSCC", "Nr partii", "Nazwa produktu", "Ilość", "J.m.")
+# = no., SSCC, batch (lot) number, product name, quantity, unit
+NO_PALLETS = "towar wydany bez palet z etykietą SSCC"  # goods issued without SSCC pallets
+LBL_PALLET_COUNT = "Liczba palet"  # number of pallets
 LOTS_HEADING = "Partie surowców"  # material lots used (traceability)
 LOT_HEADERS = ("Nr partii", "Partia surowca", "Surowiec", "Dostawca", "Partia dostawcy")
 # = batch number, material lot, material, supplier, supplier's lot number
@@ -181,6 +186,25 @@ def _items_table(shipment, st) -> Table:
     return _grid(rows, [10 * mm, 30 * mm, 66 * mm, 28 * mm, 28 * mm, 18 * mm])
 
 
+def _pallets_story(pallets, st) -> list:
+    """The SSCC list: each pallet with its batch, product and quantity (like a DESADV)."""
+    if not pallets:
+        return [_p(PALLETS_HEADING, st["heading"]), _p(NO_PALLETS, st["base"])]
+    rows = [[_p(h, st["head_right" if col in (0, 4) else "head"])
+             for col, h in enumerate(PALLET_HEADERS)]]
+    for no, pallet in enumerate(pallets, start=1):
+        product = pallet.batch.product
+        rows.append([_p(no, st["number_cell"]), _p(pallet.sscc, st["cell"]),
+                     _p(format_code(pallet.batch.code), st["cell"]),
+                     _p(pallet.contents or product.name, st["cell"]),
+                     _p(_quantity(pallet.quantity) if pallet.quantity is not None else "—",
+                        st["number_cell"]),
+                     _p(UNITS_PL.get(product.unit, product.unit), st["cell"])])
+    return [_p(PALLETS_HEADING, st["heading"]),
+            _grid(rows, [10 * mm, 40 * mm, 28 * mm, 56 * mm, 28 * mm, 18 * mm]),
+            Spacer(1, 2 * mm), _p(f"{LBL_PALLET_COUNT}: {len(pallets)}", st["base"])]
+
+
 def _lots_table(shipment, st) -> Table:
     rows = [[_p(h, st["head"]) for h in LOT_HEADERS]]
     seen_batches: set[int] = set()
@@ -204,12 +228,15 @@ def _lots_table(shipment, st) -> Table:
     return _grid(rows, [28 * mm, 28 * mm, 54 * mm, 42 * mm, 28 * mm])
 
 
-def delivery_note_pdf(shipment, cooperative: dict, time_zone: str = TIME_ZONE) -> bytes:
+def delivery_note_pdf(shipment, cooperative: dict, time_zone: str = TIME_ZONE,
+                      pallets: list | None = None) -> bytes:
     """Render a shipment's delivery note (WZ) as A4 PDF bytes.
 
     ``cooperative`` holds the issuer's "name", "address" and "nip" (the cooperative.*
-    settings); ``time_zone`` decides the issue date shown for the UTC creation time.
+    settings); ``time_zone`` decides the issue date shown for the UTC creation time;
+    ``pallets`` are the SSCCs listed (by default the pallets that left on the shipment).
     """
+    pallets = list(shipment.pallets) if pallets is None else pallets
     register_fonts()
     st = _styles()
     order, partner = shipment.order, shipment.partner
@@ -242,6 +269,8 @@ def delivery_note_pdf(shipment, cooperative: dict, time_zone: str = TIME_ZONE) -
         Spacer(1, 5 * mm),
         _items_table(shipment, st),
         Spacer(1, 6 * mm),
+        *_pallets_story(pallets, st),
+        Spacer(1, 6 * mm),
         _p(LOTS_HEADING, st["heading"]),
         _lots_table(shipment, st),
     ]
@@ -259,11 +288,14 @@ def delivery_note_response(shipment):
     office's shipment page and the partners' portal alike)."""
     from flask import Response, current_app
 
+    from shopfloor.shipping.queries import pallets_of
+
     settings = current_app.config["SHOPFLOOR"]
     pdf = delivery_note_pdf(shipment, {"name": settings["cooperative.name"],
                                        "address": settings["cooperative.address"],
                                        "nip": settings["cooperative.nip"]},
-                            time_zone=settings["time_zone"])
+                            time_zone=settings["time_zone"],
+                            pallets=pallets_of([shipment])[shipment.id])
     filename = shipment.number.replace("/", "-") + ".pdf"
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

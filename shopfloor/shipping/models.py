@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shopfloor.database import UTCDateTime, utcnow
 from shopfloor.extensions import db
+from shopfloor.labels.models import Pallet
 from shopfloor.orders.models import Order, OrderLine
 from shopfloor.partners.models import Partner
 from shopfloor.production.models import Batch
@@ -48,6 +49,8 @@ class Shipment(db.Model):
     partner: Mapped[Partner] = relationship()
     lines: Mapped[list[ShipmentLine]] = relationship(
         back_populates="shipment", cascade="all, delete-orphan", order_by="ShipmentLine.id")
+    # The pallets (SSCCs) that left on this shipment; set by create_shipment.
+    pallets: Mapped[list[Pallet]] = relationship("Pallet", viewonly=True, order_by="Pallet.id")
 
 
 class ShipmentLine(db.Model):

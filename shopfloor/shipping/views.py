@@ -26,7 +26,7 @@ from shopfloor.orders.queries import page_of
 from shopfloor.shipping import queries
 from shopfloor.shipping.forms import ShipmentForm
 from shopfloor.shipping.models import Shipment
-from shopfloor.shipping.services import ShipmentLineData, create_shipment
+from shopfloor.shipping.services import PALLETS_REQUIRED, ShipmentLineData, create_shipment
 from shopfloor.timeutil import local_today
 
 bp = Blueprint("shipping", __name__, url_prefix="/shipments")
@@ -35,7 +35,9 @@ bp = Blueprint("shipping", __name__, url_prefix="/shipments")
 def _quantities(rows) -> tuple[list[ShipmentLineData], dict[str, str], dict[str, str]]:
     """Read qty-<line>-<batch> inputs: (lines, what was typed, per-input errors)."""
     lines, typed, errors = [], {}, {}
-    for line, batch, _available in rows:
+    for line, batch, _available, pallets_only in rows:
+        if pallets_only:
+            continue  # no input on the page: these leave on their pallets only
         name = f"qty-{line.id}-{batch.id}"
         raw = request.form.get(name, "").strip().replace(",", ".")
         typed[name] = request.form.get(name, "")
@@ -53,10 +55,13 @@ def _quantities(rows) -> tuple[list[ShipmentLineData], dict[str, str], dict[str,
 @bp.route("/new/<int:order_id>", methods=["GET", "POST"])
 @require_role(*STAFF)
 def shipment_new(order_id: int):
-    """Ship finished batches of an order; issues the next delivery-note number."""
+    """Ship finished batches of an order, by quantity or by their pallets (co-packing:
+    pallets only); issues the next delivery-note number."""
     order = db.session.get(Order, order_id) or abort(404)
     rows = queries.shippable_rows(order)
+    pallets = queries.open_pallets_of_order(order)
     form = ShipmentForm()
+    form.pallets.choices = [(p.id, p.sscc) for p in pallets]
     if request.method == "GET":
         form.shipped_on.data = local_today()
     typed: dict[str, str] = {}
@@ -66,13 +71,17 @@ def shipment_new(order_id: int):
         lines, typed, input_errors = _quantities(rows)
         if input_errors:
             status = 422
+        elif not lines and not form.pallets.data and any(row[3] for row in rows):
+            # Nothing to ship but co-packing units off pallets: say what to do about them.
+            status = attach_error(form, DomainError(PALLETS_REQUIRED, field="pallets"))
         else:
             try:
                 shipment = create_shipment(order, form.shipped_on.data, lines,
                                            current_user._get_current_object(),
                                            carrier=form.carrier.data or "",
                                            tracking=form.tracking.data or "",
-                                           notes=form.notes.data or "")
+                                           notes=form.notes.data or "",
+                                           pallet_ids=form.pallets.data or [])
             except DomainError as exc:
                 status = attach_error(form, exc)
             else:
@@ -80,8 +89,9 @@ def shipment_new(order_id: int):
                 return redirect(url_for("shipping.shipment_detail", shipment_id=shipment.id))
     elif request.method == "POST":
         _lines, typed, input_errors = _quantities(rows)
-    return render_template("shipping/new.html", order=order, rows=rows, form=form, typed=typed,
-                           input_errors=input_errors), form_status(form, status)
+    return render_template("shipping/new.html", order=order, rows=rows, pallets=pallets,
+                           form=form, typed=typed, input_errors=input_errors,
+                           chosen=set(form.pallets.data or [])), form_status(form, status)
 
 
 @bp.get("/")

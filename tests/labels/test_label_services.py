@@ -4,6 +4,7 @@ symbol is decoded again with zxing-cpp."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 import zxingcpp
@@ -13,6 +14,7 @@ from shopfloor.codes import format_code
 from shopfloor.errors import DomainError
 from shopfloor.labels.gs1 import is_valid_sscc
 from shopfloor.labels.services import allocate_sscc, batch_card, labels_for
+from tests.labels.pallet_fixtures import done_batch, gs1  # noqa: F401
 
 
 def decode_png(data: bytes) -> list[str]:
@@ -83,9 +85,9 @@ def test_sscc_serials_are_never_reused(app):
     assert [int(code[8:17]) for code in codes] == [1, 2, 3]
 
 
-def test_pallet_labels_need_a_company_prefix(app, make_batch):
+def test_pallet_labels_by_batch_code_are_those_of_its_pallets(app, make_batch):
     batch = make_batch()
-    with app.test_request_context(), pytest.raises(DomainError, match="gs1.company_prefix"):
+    with app.test_request_context(), pytest.raises(DomainError, match="nie ma jeszcze palet"):
         labels_for("pallet", [batch.code])
 
 
@@ -110,9 +112,12 @@ def test_a_bad_code_on_the_download_says_which(signed_in):
     assert "B2222222" in response.get_data(as_text=True)
 
 
-def test_pallet_labels_are_not_made_by_a_get(signed_in, make_batch):
+def test_a_batch_without_pallets_has_no_pallet_labels_to_download(signed_in, make_batch):
     client = signed_in("supervisor")
-    assert client.get(f"/labels/pallet.pdf?codes={make_batch().code}").status_code == 405
+    batch = make_batch()
+    response = client.get(f"/labels/pallet.pdf?codes={batch.code}")
+    assert response.status_code == 422
+    assert format_code(batch.code) in response.get_data(as_text=True)
 
 
 def test_the_cli_writes_labels(app, make_batch, tmp_path):
@@ -127,11 +132,10 @@ def test_the_cli_writes_labels(app, make_batch, tmp_path):
     assert bad.exit_code != 0 and "B2222222" in bad.output
 
 
-def test_garment_tags_and_pallet_labels_scan_from_the_sheet_defaults(app, make_batch,
-                                                                      make_product):
-    from shopfloor import create_app
+def test_garment_tags_and_pallet_labels_scan_from_the_sheet_defaults(
+        app, gs1, make_batch, make_product, done_batch, manager):  # noqa: F811
     from shopfloor.labels.output import render
-    from tests.conftest import app_config
+    from shopfloor.labels.pallets import build_pallet
 
     garments = make_batch(product=make_product(line="garments"), record={"items": [
         {"rma": "RMA-77", "sku": "KRT-01", "size": "XL", "reason": "size"}]})
@@ -142,15 +146,15 @@ def test_garment_tags_and_pallet_labels_scan_from_the_sheet_defaults(app, make_b
     assert pdf.startswith(b"%PDF")
     assert set(decode_png(png)) == {garments.record["items"][0]["item_code"], "RMA-77"}
 
-    gs1_app = create_app(app_config(app.config["SQLALCHEMY_DATABASE_URI"],
-                                    gs1={"company_prefix": "0614141", "extension_digit": 1}))
-    with gs1_app.test_request_context():
-        [pallet] = labels_for("pallet", [garments.code])
+    _order, kits = done_batch()
+    built = build_pallet(kits, Decimal(12), manager)
+    with app.test_request_context():
+        [pallet] = labels_for("pallet", [kits.code])
         png, _ = render([pallet], "png")
-    assert pallet.sscc.startswith("1 0614141 ")
+    assert pallet.sscc.startswith("1 0614141 ") and pallet.sscc_digits == built.sscc
     results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
     assert results[0].content_type == zxingcpp.ContentType.GS1
-    assert results[0].text == "(00)" + pallet.sscc.replace(" ", "")
+    assert results[0].text == "(00)" + built.sscc
 
 
 @pytest.mark.parametrize("dpi", ["20000", "-5"])
