@@ -3,12 +3,14 @@
 A consumer complaint not answered within 14 days of its receipt is deemed accepted (art. 7a
 of the Consumer Rights Act, u.p.k.), and a refund after a withdrawal is due within 14 days
 (art. 32). Every returned item listed in a garments batch with a ``received_on`` date starts
-the clock: on day 10 managers and supervisors are warned ("4 days left"), on day 14 (the
+the clock, from the consumer's complaint date when the partner gives it (``complaint_on``:
+the consumer's 14 days run from their complaint, not from when the parcel reached us): on
+day 10 managers and supervisors are warned ("4 days left"), on day 14 (the
 last day) and after it they are told the 14 days are up. Only batches still being worked on
 count: once a batch is done or scrapped its items are handled.
 
-Day N is ``received_on + N days`` (the day of receipt is day 0: the Civil Code's art. 111
-does not count it), so the last day to answer is ``received_on + 14``.
+Day N is ``start + N days`` (the day of the complaint or receipt is day 0: the Civil Code's
+art. 111 does not count it), so the last day to answer is ``start + 14``.
 """
 
 from __future__ import annotations
@@ -48,20 +50,22 @@ class Stage(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Clock:
-    """An item's 14-day clock on a given day."""
+    """An item's 14-day clock on a given day, from ``starts_on``: the consumer's complaint
+    date (``from_complaint``) or else the day the parcel was received."""
 
-    received_on: date
+    starts_on: date
     today: date
+    from_complaint: bool = False
 
     @property
     def day(self) -> int:
-        """Days since receipt (the day of receipt is day 0)."""
-        return (self.today - self.received_on).days
+        """Days since the clock started (its first day is day 0)."""
+        return (self.today - self.starts_on).days
 
     @property
     def due_on(self) -> date:
         """The last day to answer."""
-        return self.received_on + timedelta(days=DEADLINE_DAYS)
+        return self.starts_on + timedelta(days=DEADLINE_DAYS)
 
     @property
     def days_left(self) -> int:
@@ -96,8 +100,8 @@ class ItemAlert:
         return f"garment-clock:{self.batch_id}:{self.item_key}:{self.clock.stage}"
 
 
-def _received_on(item: dict) -> date | None:
-    value = item.get("received_on")
+def _day(item: dict, key: str) -> date | None:
+    value = item.get(key)
     if not value:
         return None
     try:
@@ -112,13 +116,15 @@ def items_needing_alerts(batch_id: int, batch_code: str, record: dict | None,
     on ``today`` (pure: no database)."""
     alerts = []
     for item in (record or {}).get("items") or []:
-        received = _received_on(item)
-        if received is None:
+        complained = _day(item, "complaint_on")
+        start = complained or _day(item, "received_on")
+        if start is None:
             continue
-        clock = Clock(received, today)
+        clock = Clock(start, today, from_complaint=complained is not None)
         if clock.stage is None:
             continue
-        rma, sku = str(item.get("rma") or ""), str(item.get("sku") or "")
+        rma = str(item.get("rma") or "")
+        sku = str(item.get("sku") or item.get("ean") or "")
         alerts.append(ItemAlert(batch_id, batch_code, item.get("item_code") or f"{rma}/{sku}",
                                 rma, sku, str(item.get("reason") or ""), clock))
     return alerts
@@ -135,27 +141,39 @@ def open_garment_batches() -> list[tuple[int, str, dict]]:
 def _subject(alert: ItemAlert):
     clock = alert.clock
     due = LazyString(format_date, clock.due_on, "medium")
+    # A parcel set aside has no return number yet: it is named by our item code.
+    rma = alert.rma or (format_code(alert.item_key) if len(alert.item_key) == 8
+                        else alert.item_key)
     if clock.stage == Stage.WARNING:
         return _nl("RMA %(rma)s: %(num)s day left to answer (due %(due)s)",
                    "RMA %(rma)s: %(num)s days left to answer (due %(due)s)",
-                   clock.days_left, rma=alert.rma, due=due)
+                   clock.days_left, rma=rma, due=due)
     if clock.days_left == 0:
         return _l("RMA %(rma)s: the 14 days are up, today (%(due)s) is the last day to answer",
-                  rma=alert.rma, due=due)
+                  rma=rma, due=due)
     return _l("RMA %(rma)s: the 14 days are over (the last day was %(due)s)",
-              rma=alert.rma, due=due)
+              rma=rma, due=due)
 
 
 def _body(alert: ItemAlert):
-    received = LazyString(format_date, alert.clock.received_on, "medium")
+    started = LazyString(format_date, alert.clock.starts_on, "medium")
+    if alert.clock.from_complaint:
+        return _l("SKU %(sku)s in batch %(batch)s; the consumer complained on %(date)s. "
+                  "%(rule)s", sku=alert.sku, batch=format_code(alert.batch_code),
+                  date=started, rule=_rule(alert))
+    return _l("SKU %(sku)s in batch %(batch)s, received %(received)s. %(rule)s",
+              sku=alert.sku, batch=format_code(alert.batch_code), received=started,
+              rule=_rule(alert))
+
+
+def _rule(alert: ItemAlert):
     if alert.reason in WITHDRAWAL_REASONS:
         rule = _l("A refund after a consumer's withdrawal is due within 14 days (art. 32 of "
                   "the Consumer Rights Act).")
     else:
         rule = _l("A consumer complaint not answered within 14 days of its receipt is deemed "
                   "accepted (art. 7a of the Consumer Rights Act).")
-    return _l("SKU %(sku)s in batch %(batch)s, received %(received)s. %(rule)s",
-              sku=alert.sku, batch=format_code(alert.batch_code), received=received, rule=rule)
+    return rule
 
 
 def complaint_clock(now: datetime) -> str:

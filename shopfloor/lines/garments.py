@@ -32,12 +32,50 @@ REASONS = (
 
 class ReturnedItemSchema(Schema):
     item_code = f.text(max_length=8)
-    rma = f.text(required=True, max_length=40)
-    sku = f.text(required=True, max_length=40)
+    # Empty: the parcel came without a return number and is set aside until authorised.
+    rma = f.text(max_length=40)
+    order_no = f.text(max_length=40)
+    sku = f.text(max_length=40)
+    ean = f.text(max_length=14)
     size = f.text(max_length=20)
     colour = f.text(max_length=40)
     reason = f.choice(tuple(code for code, _ in REASONS), required=True)
     received_on = f.day()
+    complaint_on = f.day()
+    tracking_no = f.text(max_length=40)
+
+
+MSG_SKU_OR_EAN = _l("Give the SKU or the EAN.")
+MSG_EAN_DIGITS = _l("An EAN has 8, 12, 13 or 14 digits.")
+MSG_BAD_EAN = _l("This EAN is wrong: its last digit does not match. Scan it again.")
+MSG_COMPLAINT_AFTER = _l("The complaint cannot be later than the day the parcel came.")
+MSG_TWICE = _l("The same RMA and SKU are listed twice.")
+
+
+def item_problems(row: dict) -> dict[str, str]:
+    """What is wrong with one returned item's row, by field (pure): a SKU or an EAN, the
+    EAN's GS1 check digit, and a complaint not dated after the parcel came."""
+    from shopfloor.labels.gs1 import is_valid_gtin
+
+    problems: dict[str, str] = {}
+    ean = (row.get("ean") or "").strip()
+    if not (row.get("sku") or "").strip() and not ean:
+        problems["sku"] = str(MSG_SKU_OR_EAN)
+    if ean and not (ean.isdigit() and len(ean) in (8, 12, 13, 14)):
+        problems["ean"] = str(MSG_EAN_DIGITS)
+    elif ean and not is_valid_gtin(ean):
+        problems["ean"] = str(MSG_BAD_EAN)
+    complained, received = row.get("complaint_on"), row.get("received_on")
+    if complained and received and str(complained) > str(received):
+        problems["complaint_on"] = str(MSG_COMPLAINT_AFTER)
+    return problems
+
+
+def item_key(row: dict) -> tuple[str, str] | None:
+    """What identifies an item to the partner, (RMA, SKU or EAN); None without an RMA
+    (several parcels without a return number may hold the same SKU)."""
+    rma = (row.get("rma") or "").strip()
+    return (rma, (row.get("sku") or row.get("ean") or "").strip()) if rma else None
 
 
 AQL_CHOICES = tuple((f"{a.normalize():f}", f"AQL {a.normalize():f}") for a in AQLS
@@ -68,11 +106,15 @@ class GarmentsLine(LinePlugin):
         RecordField("items", _l("Returned items"), "table", columns=(
             Column("item_code", _l("Our item code"), "code"),
             Column("rma", _l("RMA number")),
+            Column("order_no", _l("Order number")),
             Column("sku", _l("SKU")),
+            Column("ean", _l("EAN")),
             Column("size", _l("Size")),
             Column("colour", _l("Colour")),
             Column("reason", _l("Reason"), "choice", choices=REASONS),
             Column("received_on", _l("Received on"), "date"),
+            Column("complaint_on", _l("Complaint of"), "date"),
+            Column("tracking_no", _l("Tracking number")),
         )),
         RecordField("aql", _l("AQL of the final inspection"), "choice", choices=AQL_CHOICES,
                     hint=_l("Sewing orders: the AQL agreed for the order; the sample size and "
@@ -91,9 +133,13 @@ class GarmentsLine(LinePlugin):
         return record, findings
 
     def check_record(self, record, findings: Findings) -> None:
-        keys = [(row["rma"], row["sku"]) for row in record.get("items", [])]
+        rows = record.get("items", [])
+        keys = [key for key in map(item_key, rows) if key is not None]
         if len(keys) != len(set(keys)):
-            findings.error("items", _l("The same RMA and SKU are listed twice."))
+            findings.error("items", MSG_TWICE)
+        for number, row in enumerate(rows, start=1):
+            for message in item_problems(row).values():
+                findings.error("items", _l("Row %(n)s: %(problem)s", n=number, problem=message))
         found = record.get("sample_defects")
         if found is not None and Decimal(found) != Decimal(found).to_integral_value():
             findings.error("sample_defects", _l("Count whole items."))
@@ -115,22 +161,24 @@ class GarmentsLine(LinePlugin):
     def batch_panel(self, batch) -> tuple[str, dict] | None:
         """The batch's returned items with their status and disposition."""
         from shopfloor.returns import display
+        from shopfloor.returns.intake import INTAKE_STATUSES
         from shopfloor.returns.services import items_of_batch
 
         plan = inspection_plan(batch)
         found = (batch.record or {}).get("sample_defects")
+        items = items_of_batch(batch.id)
         return "returns/_batch_items.html", {
-            "items": items_of_batch(batch.id), "status_names": display.STAFF_STATUS_NAMES,
+            "items": items, "status_names": display.STAFF_STATUS_NAMES,
             "disposition_names": display.DISPOSITION_NAMES, "plan": plan,
+            "stage_names": display.REPAIR_STAGE_NAMES, "batch_id": batch.id,
+            "intake_open": batch.status in INTAKE_STATUSES,
+            "set_aside": sum(1 for item in items if item.status == "set_aside"),
             "sample_defects": None if found in (None, "") else int(Decimal(found)),
             "accepted": aql.verdict(plan, int(Decimal(found)))
             if plan is not None and found not in (None, "") else None}
 
     def release_gates(self, batch) -> list[str]:
-        record = batch.record or {}
-        if not record.get("items") and not record.get("aql"):
-            return [str(_l("List the returned items, or for a sewing order choose its AQL, "
-                           "before release."))]
+        """None: returned parcels are scanned in after release (``returns.intake``)."""
         return []
 
     def qc_gates(self, batch) -> list[str]:
@@ -138,6 +186,9 @@ class GarmentsLine(LinePlugin):
         items = record.get("items") or []
         handled = batch.good_quantity + batch.rejected_quantity
         problems = []
+        if not items and not record.get("aql"):
+            problems.append(str(_l("List the returned items, or for a sewing order choose "
+                                   "its AQL.")))
         if items and handled != len(items):
             problems.append(str(_l("%(n)s items were received but %(handled)s are counted.",
                                    n=len(items), handled=handled)))

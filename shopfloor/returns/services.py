@@ -29,6 +29,11 @@ PHOTO_AREA = "returns"
 MAX_PHOTOS = 6
 MSG_HAS_HISTORY = _l("Item %(code)s already has a disposition or a question to the partner: "
                      "it cannot be taken off the list.")
+MSG_KEEPS_RMA = _l("Item %(code)s is being handled under its RMA number: the number stays.")
+MSG_SET_ASIDE = _l("This parcel came without a return number (RMA): it is set aside. Record "
+                   "the RMA once the partner authorises the return, or send it back.")
+# Photos taken at intake, waiting in the session for the item row the record's save makes.
+PENDING_PHOTOS = "returns.pending_photos"
 
 
 def _partner_and_order(batch) -> tuple[int | None, int | None]:
@@ -48,7 +53,15 @@ def _day(value) -> date | None:
 def refuse_losing_items(batch, record: dict) -> None:
     """Refuse a record that drops an item something happened to (a question to the
     partner, a disposition, photos): what the partner saw must not vanish silently."""
-    listed = {row.get("item_code") for row in (record or {}).get("items", [])}
+    rows = (record or {}).get("items", [])
+    listed = {row.get("item_code") for row in rows}
+    without_rma = sorted(row["item_code"] for row in rows
+                         if row.get("item_code") and not (row.get("rma") or "").strip())
+    for item in db.session.scalars(select(ReturnedItem).where(
+            ReturnedItem.batch_id == batch.id, ReturnedItem.item_code.in_(without_rma),
+            ReturnedItem.rma != "")):
+        if item.status not in (ItemStatus.RECEIVED, ItemStatus.SET_ASIDE) or item.disposition:
+            raise DomainError(MSG_KEEPS_RMA % {"code": item.item_code}, field="record")
     for item in db.session.scalars(select(ReturnedItem).where(
             ReturnedItem.batch_id == batch.id, ReturnedItem.item_code.not_in(
                 sorted(code for code in listed if code)))):
@@ -69,18 +82,43 @@ def sync_items(batch, user) -> None:
     for code, item in existing.items():
         if code not in listed:
             db.session.delete(item)
+    pending = db.session.info.get(PENDING_PHOTOS) or {}
     for code, row in listed.items():
-        values = {"rma": row["rma"], "sku": row["sku"], "size": row.get("size") or "",
-                  "colour": row.get("colour") or "", "reason": row["reason"],
-                  "received_on": _day(row.get("received_on")),
-                  "partner_id": partner_id, "order_id": order_id}
+        values = {key: (row.get(key) or "").strip() for key in TEXT_FIELDS}
+        values.update(reason=row["reason"], received_on=_day(row.get("received_on")),
+                      complaint_on=_day(row.get("complaint_on")),
+                      partner_id=partner_id, order_id=order_id)
         item = existing.get(code)
         if item is None:
-            item = ReturnedItem(item_code=code, batch_id=batch.id, **values)
+            status = ItemStatus.RECEIVED if values["rma"] else ItemStatus.SET_ASIDE
+            item = ReturnedItem(item_code=code, batch_id=batch.id, status=status.value,
+                                **values)
+            for name in pending.get(code, ()):
+                item.photos.append(ReturnedItemPhoto(name=name,
+                                                     added_by=user.id if user else None))
             db.session.add(item)
             write_audit(item, "created", user, to_status=item.status)
-        elif any(getattr(item, key) != value for key, value in values.items()):
+            continue
+        status = _status_for_rma(item, values["rma"])
+        if status != item.status:
+            write_audit(item, "status", user, from_status=item.status, to_status=status)
+            values["status"] = status
+        if any(getattr(item, key) != value for key, value in values.items()):
             apply_edits(item, values, user)
+
+
+TEXT_FIELDS = ("rma", "sku", "ean", "order_no", "size", "colour", "tracking_no")
+
+
+def _status_for_rma(item: ReturnedItem, rma: str) -> str:
+    """A parcel set aside is received once its return number is recorded; a received item
+    whose number is taken away is set aside again (``refuse_losing_items`` allows that
+    only before anything was decided)."""
+    if item.status == ItemStatus.SET_ASIDE and rma:
+        return ItemStatus.RECEIVED.value
+    if item.status == ItemStatus.RECEIVED and not rma and not item.disposition:
+        return ItemStatus.SET_ASIDE.value
+    return item.status
 
 
 def items_of_batch(batch_id: int) -> list[ReturnedItem]:
@@ -153,6 +191,14 @@ def set_disposition(item: ReturnedItem, disposition: str, user, exemption: str =
     if item.status == ItemStatus.AWAITING_DECISION:
         raise DomainError(_l("The partner has been asked about this item: wait for the "
                              "answer."), field="disposition")
+    if (item.status == ItemStatus.SET_ASIDE) != (disposition == Disposition.RETURN_TO_PARTNER):
+        raise DomainError(MSG_SET_ASIDE if item.status == ItemStatus.SET_ASIDE else _l(
+            "Only a parcel without a return number (RMA) is sent back to the partner."),
+            field="disposition")
+    if (item.disposition == Disposition.REPAIR and disposition in defects.ON_SALE
+            and not item.reinspection_passed):
+        raise DomainError(_l("Finish the repair and pass its re-inspection first."),
+                          field="disposition")
     exemption = (exemption or "").strip() if disposition == Disposition.DESTROY else ""
     problem = defects.disposition_problem(disposition, item.defect_code, item.defect_zone,
                                           _partner_bans_destruction(item), exemption,
@@ -170,13 +216,24 @@ def set_disposition(item: ReturnedItem, disposition: str, user, exemption: str =
 
 
 @conflict_safe
-def reinspect(item: ReturnedItem, passed: bool, user, now: datetime | None = None,
-              expected_version: int | str | None = None) -> None:
-    """The re-inspection of a repaired item: passed, it may go back to stock."""
+def reinspect(item: ReturnedItem, passed: bool, user, note: str = "",
+              now: datetime | None = None, expected_version: int | str | None = None) -> None:
+    """The re-inspection of a repaired item: passed, it may go back to stock; failed, it
+    goes back to repair with a note saying what is still wrong (both audited)."""
     check_version(item, expected_version)
     if item.disposition != Disposition.REPAIR:
         raise DomainError(_l("Only a repaired item is re-inspected."), field="reinspection")
-    apply_edits(item, {"reinspection_passed": passed}, user)
+    if item.repaired_at is None:
+        raise DomainError(_l("The repair is not finished yet: re-inspect it after the "
+                             "repair."), field="reinspection")
+    note = (note or "").strip()[:1000]
+    if not passed and not note:
+        raise DomainError(_l("Say what is still wrong: the sewer reads it before repairing "
+                             "again."), field="reinspection_note")
+    values = {"reinspection_passed": passed, "reinspection_note": note}
+    if not passed:
+        values["repaired_at"] = None  # back in the repair queue
+    apply_edits(item, values, user, reason=note or None)
     item.reinspected_at = now or utcnow()
     commit([item])
 
@@ -192,6 +249,8 @@ def ask_partner(item: ReturnedItem, question: str, user, now: datetime | None = 
     if item.partner_id is None:
         raise DomainError(_l("This batch serves no partner's order: there is nobody to ask."),
                           field="question")
+    if item.status == ItemStatus.SET_ASIDE:
+        raise DomainError(MSG_SET_ASIDE, field="question")
     if item.status != ItemStatus.RECEIVED:
         raise DomainError(_l("The partner can be asked only about an item without a "
                              "disposition."), field="question")

@@ -14,7 +14,7 @@ from shopfloor.core.roles import STAFF
 from shopfloor.errors import DomainError
 from shopfloor.extensions import db
 from shopfloor.production.models import Batch
-from shopfloor.returns import defects, display, services
+from shopfloor.returns import defects, display, repairs, services
 from shopfloor.returns.models import Disposition, ReturnedItem
 from shopfloor.uploads import photo_path, send_upload
 
@@ -40,11 +40,13 @@ def _page(item: ReturnedItem, status: int = 200, errors: dict | None = None,
         "returns/item.html", item=item, batch=db.session.get(Batch, item.batch_id),
         partner=db.session.get(Partner, item.partner_id) if item.partner_id else None,
         errors=errors or {}, typed=typed or {},
-        dispositions=[d.value for d in Disposition if d != Disposition.WRITE_OFF],
+        dispositions=[d.value for d in Disposition
+                      if d not in (Disposition.WRITE_OFF, Disposition.RETURN_TO_PARTNER)],
         next_dispositions=NEXT_DISPOSITIONS.get(item.disposition, ()),
         defect_catalogue=defects.DEFECTS, severity_names=display.SEVERITY_NAMES,
         status_names=display.STAFF_STATUS_NAMES, disposition_names=display.DISPOSITION_NAMES,
         reason_names=display.REASON_NAMES, max_photos=services.MAX_PHOTOS,
+        stage_names=display.REPAIR_STAGE_NAMES, repair_version=repairs.repair_version(item),
         entries=history(item)), status
 
 
@@ -112,13 +114,44 @@ def defect(item_id: int):
 def reinspect(item_id: int):
     """Record the re-inspection of a repaired item."""
     item = _item(item_id)
+    note = request.form.get("reinspection_note", "")
     try:
-        services.reinspect(item, request.form.get("result") == "pass", _user(),
+        services.reinspect(item, request.form.get("result") == "pass", _user(), note=note,
                            expected_version=request.form.get("version"))
     except DomainError as exc:
-        return _refused(item, exc, {})
-    flash(_("Saved."), "success")
+        return _refused(item, exc, {"reinspection_note": note})
+    flash(_("Re-inspection passed: decide where it goes.") if item.reinspection_passed
+          else _("Back to repair, with your note."), "success")
     return redirect(url_for("returns.item", item_id=item.id, _anchor="decision"))
+
+
+@bp.post("/<int:item_id>/repaired")
+@require_role(*STAFF)
+def repaired(item_id: int):
+    """Record a repair done without the tablet; the item waits for re-inspection."""
+    item = _item(item_id)
+    try:
+        repairs.finish_repair(item, _user())
+    except DomainError as exc:
+        return _refused(item, exc, {})
+    flash(_("Repaired: now re-inspect it."), "success")
+    return redirect(url_for("returns.item", item_id=item.id, _anchor="decision"))
+
+
+@bp.post("/<int:item_id>/authorise")
+@require_role(*STAFF)
+def authorise(item_id: int):
+    """The partner authorised a parcel set aside: record its return number (RMA)."""
+    from shopfloor.returns.intake import authorise_item
+
+    item = _item(item_id)
+    rma = request.form.get("rma", "")
+    try:
+        authorise_item(item, rma, _user(), expected_version=request.form.get("version"))
+    except DomainError as exc:
+        return _refused(item, exc, {"rma": rma})
+    flash(_("RMA %(rma)s recorded: the item is received.", rma=item.rma), "success")
+    return redirect(url_for("returns.item", item_id=item.id))
 
 
 @bp.post("/<int:item_id>/ask")
@@ -159,3 +192,6 @@ def disposition(item_id: int):
 def photo(name: str):
     """A returned item's photo (stored outside static/, cached: it never changes)."""
     return send_upload(photo_path(services.PHOTO_AREA, name), "image/jpeg")
+
+
+from shopfloor.returns import intake_views  # noqa: E402,F401 (routes of this blueprint)

@@ -23,6 +23,8 @@ def test_a_defect_needs_a_catalogue_code_and_a_zone(returns, manager):
 
 
 def test_repair_reinspection_then_stock(returns, manager):
+    from shopfloor.returns.repairs import finish_repair
+
     trousers = returns.items[1]  # no defect recorded
     with pytest.raises(DomainError, match="katalogu|catalogue"):
         set_disposition(trousers, "repair", manager)
@@ -30,9 +32,23 @@ def test_repair_reinspection_then_stock(returns, manager):
     with pytest.raises(DomainError, match="ponownej kontroli|re-inspection"):
         set_disposition(jacket, "restock", manager)
     set_disposition(jacket, "repair", manager)
-    reinspect(jacket, False, manager)
+    assert jacket.repair_stage == "to_repair"
+    with pytest.raises(DomainError) as refused:
+        reinspect(jacket, True, manager)  # not repaired yet
+    assert refused.value.field == "reinspection"
+    finish_repair(jacket, manager)
+    with pytest.raises(DomainError) as refused:
+        reinspect(jacket, False, manager)  # a failure says what is still wrong
+    assert refused.value.field == "reinspection_note" and jacket.repair_stage == "to_reinspect"
+    reinspect(jacket, False, manager, note="Zamek nadal się rozpina.")
+    assert (jacket.repair_stage, jacket.reinspection_note) == ("to_repair",
+                                                               "Zamek nadal się rozpina.")
     with pytest.raises(DomainError):
         set_disposition(jacket, "restock", manager)
+    with pytest.raises(DomainError):
+        set_disposition(jacket, "second_quality", manager)  # not before a passed check
+    finish_repair(jacket, manager)
+    assert (jacket.repair_stage, jacket.reinspection_passed) == ("to_reinspect", None)
     reinspect(jacket, True, manager)
     set_disposition(jacket, "restock", manager)
     assert (jacket.disposition, jacket.reinspection_passed) == ("restock", True)

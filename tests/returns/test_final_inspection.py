@@ -26,12 +26,17 @@ def sewing(make_product, make_batch, manager):
     return batch
 
 
-def test_a_sewing_batch_is_released_with_its_aql_instead_of_returned_items(make_product,
-                                                                           make_batch,
-                                                                           manager):
+def test_a_garments_batch_is_released_empty_but_not_signed_off_without_items_or_aql(
+        make_product, make_batch, manager):
+    # Returned parcels are scanned in after release; QC still needs items or an AQL.
     batch = make_batch(product=make_product(line="garments"), quantity="10")
+    move_batch(batch, "released", manager)
+    move_batch(batch, "in_progress", manager)
+    record_output(batch, Decimal(10), [], manager)
+    move_batch(batch, "awaiting_qc", manager)
     with pytest.raises(DomainError, match="AQL"):
-        move_batch(batch, "released", manager)
+        move_batch(batch, "done", manager)
+    assert batch.status == "awaiting_qc"
 
 
 def test_the_plan_follows_the_lot_and_qc_takes_only_an_accepted_lot(sewing, manager,

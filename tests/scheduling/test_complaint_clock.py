@@ -110,6 +110,22 @@ def test_an_item_first_seen_after_day_14_gets_only_the_last_alert(db_session, ga
                             "Nov 16, 2026)")
 
 
+def test_a_complaint_date_starts_the_clock_before_the_parcel_came(db_session, garments,
+                                                                  staff):
+    _manager, ola = staff
+    # Received on day 0 of RECEIVED, but the consumer complained 4 days before that.
+    garments({**item("RMA-1006"), "complaint_on": (RECEIVED - timedelta(days=4)).isoformat()})
+    _run(5)  # day 9 from the complaint
+    assert _notes(db_session) == []
+    _run(6)  # day 10 from the complaint, only day 6 from receipt
+    [note] = [n for n in _notes(db_session) if n.user_id == ola.id]
+    assert note.subject == "RMA RMA-1006: 4 days left to answer (due Nov 17, 2026)"
+    assert "complained on Nov 3, 2026" in note.body
+    _run(10)  # day 14 from the complaint
+    assert [n.subject for n in _notes(db_session) if n.user_id == ola.id][-1] == (
+        "RMA RMA-1006: the 14 days are up, today (Nov 17, 2026) is the last day to answer")
+
+
 def test_a_withdrawal_names_the_refund_rule(db_session, garments, staff):
     _manager, ola = staff
     garments(item("RMA-1005", reason="changed_mind"))

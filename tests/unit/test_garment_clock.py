@@ -62,6 +62,30 @@ def test_an_item_without_our_code_is_keyed_by_rma_and_sku():
     assert alert.dedupe_key == "garment-clock:8:R9/S9:day14"
 
 
+@pytest.mark.parametrize(("day", "stage"), [(9, None), (10, Stage.WARNING),
+                                            (13, Stage.WARNING), (14, Stage.OVER)])
+def test_the_clock_runs_from_the_consumers_complaint_when_the_partner_gives_it(day, stage):
+    complained = date(2026, 11, 2)  # five days before the parcel reached us
+    record = {"items": [{"item_code": "RAB12CD3", "rma": "R1", "sku": "S1", "reason": "defect",
+                         "received_on": "2026-11-07", "complaint_on": "2026-11-02"}]}
+    alerts = items_needing_alerts(5, "BXXXXXX7", record, complained + timedelta(days=day))
+    assert [a.clock.stage for a in alerts] == ([stage] if stage else [])
+    if alerts:
+        assert alerts[0].clock.from_complaint and alerts[0].clock.due_on == date(2026, 11, 16)
+    # The same day counted from receipt: day 4 to 9, no alert yet.
+    without = {"items": [{**record["items"][0], "complaint_on": None}]}
+    if day < 14:
+        assert items_needing_alerts(5, "BXXXXXX7", without, complained + timedelta(days=day)) \
+            == []
+
+
+def test_an_item_set_aside_is_named_by_its_code_and_sku_or_ean():
+    record = {"items": [{"item_code": "RAB12CD3", "rma": "", "sku": "", "ean": "5901234123457",
+                         "reason": "defect", "received_on": "2026-11-07"}]}
+    [alert] = items_needing_alerts(5, "BXXXXXX7", record, date(2026, 11, 17))
+    assert (alert.rma, alert.sku, alert.item_key) == ("", "5901234123457", "RAB12CD3")
+
+
 def test_the_digest_week_key_follows_iso_weeks_across_the_year_end():
     assert week_key(3, date(2026, 11, 30)) == "partner-digest:3:2026-W49"
     assert week_key(3, date(2026, 12, 6)) == "partner-digest:3:2026-W49"  # Sunday

@@ -1,5 +1,7 @@
 """Demo returned items: on Moda Wtórna's first garments batch, one item with a drawn photo of
-its torn seam, put to the partner ("repair or write off?"), and one sent back to stock."""
+its torn seam, put to the partner ("repair or write off?"), and one sent back to stock; on
+the batch in progress, a parcel scanned in at intake, a parcel set aside (no RMA), a jacket
+in repair following the seam-repair picture instruction, and one awaiting re-inspection."""
 
 from __future__ import annotations
 
@@ -25,6 +27,12 @@ FOUND = (("M02", "A"), ("M04", "A"), ("M02", "B"), ("N01", "B"), ("M03", "A"), (
 
 def load_returns(user) -> int:
     """Give the demo's returned items a story, once; returns how many items it touched."""
+    from shopfloor.core.demo.return_repairs import load_intake_and_repairs
+
+    return _load_decisions(user) + load_intake_and_repairs(user)
+
+
+def _load_decisions(user) -> int:
     if db.session.scalar(select(func.count(ReturnedItemPhoto.id))):
         return 0
     moda = db.session.scalar(select(Partner.id).where(
