@@ -148,6 +148,7 @@ def _blueprints() -> list:
     from shopfloor.auth.token_views import bp as api_tokens
     from shopfloor.auth.views import bp as auth
     from shopfloor.catalog.views import bp as catalog
+    from shopfloor.copack.views import bp as copack
     from shopfloor.core.public import bp as public
     from shopfloor.core.views import bp as core
     from shopfloor.floor.views import bp as floor
@@ -169,6 +170,7 @@ def _blueprints() -> list:
     from shopfloor.portal.views import bp as portal
     from shopfloor.production.views import bp as production
     from shopfloor.recipes.views import bp as recipes
+    from shopfloor.returns.tablet_views import bp as repair_tablet
     from shopfloor.returns.views import bp as returns
     from shopfloor.scanning.views import bp as scanning
     from shopfloor.scheduling.views import bp as scheduling
@@ -183,7 +185,7 @@ def _blueprints() -> list:
             partners, catalog, labels, workers, instructions, stations, floor, tablet,
             day_plan, planning, scheduling, notifications, portal_accounts, portal_welcome,
             portal, portal_public, portal_requests, portal_returns, portal_recalls, returns,
-            recipes, harness, api_tokens, webhooks]
+            repair_tablet, recipes, harness, copack, api_tokens, webhooks]
 
 
 def _unauthorized():

@@ -137,6 +137,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("soap.allergen_threshold_ppm", int, 100,
             "A fragrance allergen above this many parts per million of the product is named "
             "in the INCI list: 100 (0.01 %) for rinse-off soap, 10 for leave-on products."),
+    Setting("copack.tolerance_per_mille", int, 5,
+            "A co-packing order closes only when every component of the partner's material "
+            "is counted and the difference from the book is at most this many thousandths of "
+            "what was received (5 = 0.5 %); printed countables (labels, inserts, cartons) "
+            "must match exactly."),
     Setting("portal.status_link_days", int, 30,
             "How many days a partner's read-only order status link stays valid (1 to 365)."),
     Setting("uploads.max_bytes", int, 10 * 1024 * 1024,
@@ -279,6 +284,8 @@ def _check_values(values: dict[str, Any]) -> None:
         raise ConfigError(f"gs1.company_prefix must be 7 to 10 digits, not {prefix!r}.")
     if values["gs1.extension_digit"] > 9:
         raise ConfigError("gs1.extension_digit must be a single digit (0 to 9).")
+    if not 0 <= values["copack.tolerance_per_mille"] <= 1000:
+        raise ConfigError("copack.tolerance_per_mille must be from 0 to 1000.")
     if not 1 <= values["smtp.port"] <= 65535:
         raise ConfigError(f"smtp.port must be from 1 to 65535, not {values['smtp.port']}.")
     if values["smtp.timeout_seconds"] < 1:

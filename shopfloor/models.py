@@ -4,6 +4,15 @@ from shopfloor.api.models import IdempotentRequest  # noqa: F401
 from shopfloor.audit.models import AuditEntry  # noqa: F401
 from shopfloor.auth.models import SignInAttempt, User  # noqa: F401
 from shopfloor.catalog.models import Material, Product  # noqa: F401
+from shopfloor.copack.models import (  # noqa: F401
+    KitBom,
+    KitBomItem,
+    MaterialReceipt,
+    ReceiptLine,
+    ReceiptPhoto,
+    StockCount,
+    StockMove,
+)
 from shopfloor.core.models import InstallationFact  # noqa: F401
 from shopfloor.floor.models import HelpCall, StepEvent  # noqa: F401
 from shopfloor.harness.models import (  # noqa: F401

@@ -365,7 +365,24 @@ def complete_soap_record(manager, make_lot):
 
 
 @pytest.fixture
-def make_batch(db_session, manager, make_product, make_soap_version):
+def make_kit_bom(db_session, manager):
+    """make_kit_bom(product, items=(("Box", "", "1", False, False),)): an active bill of
+    materials version of a co-packing product; each item is (component, GTIN, quantity per
+    kit, partner-supplied, counted exactly)."""
+    from shopfloor.copack import boms
+
+    def build(product, items=(("Box", "", "1", False, False),), kit_gtin: str = ""):
+        bom = boms.new_draft(product, manager)
+        boms.save_draft(bom, [boms.BomRow(c, g, q, p, n) for c, g, q, p, n in items],
+                        kit_gtin, "", manager)
+        boms.activate(bom, manager)
+        return bom
+
+    return build
+
+
+@pytest.fixture
+def make_batch(db_session, manager, make_product, make_soap_version, make_kit_bom):
     """make_batch(product=..., quantity="100", order_line=..., record={...},
     releasable=False); ``releasable`` adds what the line's release gate asks for (a soap
     batch gets a registered recipe version, a harness batch its drawing and class, a
@@ -385,9 +402,11 @@ def make_batch(db_session, manager, make_product, make_soap_version):
         if releasable and product.line == "harness":
             record = {"drawing_number": "EW-1", "drawing_revision": "A", "ipc_class": "2",
                       **record}
-        if releasable and product.line == "copack":
-            record = {"kit_sku": "KIT-1", "bom_version": "1", "bom": [
-                {"component": "Box", "gtin": "", "quantity_per_kit": "1"}], **record}
+        if releasable and product.line == "copack" and "bom_id" not in record:
+            from shopfloor.copack.boms import active_bom
+
+            bom = active_bom(product.id) or make_kit_bom(product)
+            record = {"bom_id": str(bom.id), **record}
         if record:
             update_batch_record(batch, record, manager)
         return batch

@@ -154,3 +154,58 @@ def order_detail(order: Order) -> dict:
             "expected_on": outlook.projected_on if outlook else None,
             "risk": outlook.risk if outlook else None,
             "forecast_computed_at": outlook.computed_at if outlook else None}
+
+
+class ComponentBalanceSchema(Schema):
+    component = fields.String()
+    gtin = fields.String(metadata={"description": "14 digits, or empty"})
+    countable = fields.Boolean(metadata={
+        "description": "A printed countable (label, insert, carton): accounted for exactly"})
+    received = fields.Decimal(as_string=True, metadata={"description": "Counted at goods-in"})
+    used = fields.Decimal(as_string=True, metadata={"description": "Built into kits"})
+    scrapped = fields.Decimal(as_string=True)
+    returned = fields.Decimal(as_string=True, metadata={"description": "Sent back to you"})
+    on_hand = fields.Decimal(as_string=True, metadata={
+        "description": "What the book says is left: received - used - scrapped - returned"})
+    counted = fields.Decimal(as_string=True, allow_none=True, metadata={
+        "description": "What the count at the end found; null until counted"})
+    variance = fields.Decimal(as_string=True, allow_none=True, metadata={
+        "description": "counted - on_hand (negative: missing); null until counted"})
+    explanation = fields.String()
+    balanced = fields.Boolean()
+
+
+class MaterialSchema(Schema):
+    tolerance_per_mille = fields.Integer(metadata={
+        "description": "The largest variance accepted, in thousandths of what was received"})
+    balanced = fields.Boolean(metadata={
+        "description": "Every component counted and within the tolerance: the order may close"})
+    components = fields.List(fields.Nested(ComponentBalanceSchema))
+
+
+BALANCE_FIELDS = tuple(ComponentBalanceSchema().fields)
+
+
+@blp.route(f"/<{ID}:order_id>/material")
+class OrderMaterial(MethodView):
+    """Your material on a co-packing order."""
+
+    decorators = [require_role(*ROLE_VALUES)]
+
+    @blp.etag
+    @blp.response(200, MaterialSchema)
+    @blp.alt_response(404, description="No such co-packing order (or not one of yours)")
+    def get(self, order_id):
+        """Your material on a co-packing order: received = used + scrapped + returned + on hand.
+
+        Per component, with the count at the end and its variance; the order closes when all
+        are counted and within the tolerance."""
+        from shopfloor.copack.reconcile import order_reconciliation
+
+        reconciliation = order_reconciliation(order_or_404(order_id))
+        if reconciliation is None:
+            abort(404, description="This order has no co-packing kit.")
+        return {"tolerance_per_mille": reconciliation.tolerance_per_mille,
+                "balanced": reconciliation.balanced,
+                "components": [{name: getattr(c, name) for name in BALANCE_FIELDS}
+                               for c in reconciliation.components]}

@@ -32,6 +32,13 @@ FIELD_LABELS = {
     "defect_zone": _l("Zone"),
     "reinspection_passed": _l("Re-inspection passed"),
     "destroy_exemption": _l("Exemption that allows destroying it"),
+    "items": _l("Components"),
+    "kit_gtin": _l("Kit GTIN"),
+    "note": _l("Note"),
+    "material_received": _l("Partner's material received"),
+    "material_scrapped": _l("Partner's material scrapped"),
+    "material_returned": _l("Partner's material returned"),
+    "material_counted": _l("Partner's material counted"),
 }
 
 

@@ -151,6 +151,11 @@ def _clean_input(kind: str, value, text: str | None) -> tuple[Decimal | None, st
     return None, None
 
 
+def _counting_scan(step: InstructionStep | None) -> bool:
+    """A scan step where each scan of the finished unit's barcode counts one."""
+    return step is not None and (step.settings or {}).get("scan") == "kit"
+
+
 def _event_by_client_id(client_id: str) -> StepEvent | None:
     return db.session.scalar(select(StepEvent).where(StepEvent.client_id == client_id))
 
@@ -176,6 +181,8 @@ def _result(event: StepEvent, created: bool) -> EventResult:
         batch = db.session.get(Batch, event.batch_id)
         return EventResult(event, created, in_range=rules.in_range(
             event.value, measure_settings(step, batch.line)))
+    if event.kind == EventKind.SCAN and _counting_scan(step):
+        return EventResult(event, created, matched=False)  # a match was stored as a count
     if event.kind == EventKind.SCAN and event.text:
         return EventResult(event, created,
                            matched=rules.scan_result(event.text, settings.get("scan"))[1])
@@ -208,6 +215,13 @@ def _apply_count(event: StepEvent, batch: Batch, session: WorkerSession) -> None
         db.session.refresh(batch)
         _refuse_unless_working(session, batch)
         raise DomainError(MSG_NOTHING_TO_UNDO, field="value")
+    from shopfloor.lines import get_line
+
+    try:  # the line's own stock (co-packing: the kit's components) in the same transaction
+        get_line(batch.line).output_changed(batch, delta, None)
+    except DomainError:
+        db.session.rollback()
+        raise
     db.session.commit()
 
 
@@ -232,6 +246,11 @@ def record_step_event(session: WorkerSession, batch: Batch, step: InstructionSte
     if kind != EventKind.HELP:
         refuse_if_line_says_so(batch)
     value, text = _clean_input(kind, value, text)
+    if kind == EventKind.SCAN and _counting_scan(step):
+        from shopfloor.lines import get_line
+
+        if get_line(batch.line).scan_counts(batch, text):  # one finished unit: a count
+            kind, value = EventKind.COUNT.value, Decimal(1)
     event = StepEvent(client_id=client_id, kind=kind, batch_id=batch.id,
                       instruction_step_id=step.id if step else None,
                       worker_id=session.worker_id, station_id=session.station_id,

@@ -73,7 +73,9 @@ class StepForm(FlaskForm):
                          validate_choice=False)
     scan = SelectField(_l("Scans"), choices=[
         SelectChoice("", "—"), SelectChoice("lot", _l("A material lot")),
-        SelectChoice("item", _l("An item"))], validate_choice=False)
+        SelectChoice("item", _l("An item")),
+        SelectChoice("kit", _l("A finished kit's barcode (each scan counts one kit)"))],
+        validate_choice=False)
     good_photo = FileField(_l("Photo of a good result"), render_kw={"accept": "image/*"})
     bad_photo = FileField(_l("Photo of a bad result"), render_kw={"accept": "image/*"})
     pictogram = SelectField(_l("Pictogram"), choices=[SelectChoice("", _l("— none —"))] + [

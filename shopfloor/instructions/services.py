@@ -33,7 +33,7 @@ PHOTO_AREA = "instructions"
 AUDIO_AREA = "instructions"
 # Films too; their names end in .mp4 (see video.video_path).
 VIDEO_AREA = "instructions"
-SCAN_KINDS = ("lot", "item")
+SCAN_KINDS = ("lot", "item", "kit")  # kit: each scan of the kit's GTIN counts one kit
 MEASURE_KINDS = ("weight", "temperature")
 
 

@@ -79,6 +79,9 @@ class LinePlugin:
     # Readings a measuring step may put into the batch record: ((key, label), ...); the
     # step keeps the key in settings["stage"] and measure_recorded() files the value.
     recorded_readings: tuple[tuple[str, Any], ...] = ()
+    # Goods of the line leave only on SSCC-labelled pallets (every unit identified, the
+    # contents of each SSCC known before arrival: domain.md section 4).
+    ships_on_pallets: bool = False
 
     def measure_range(self, quantity: str) -> tuple[Decimal, Decimal] | None:
         """The allowed range of a measured quantity on this line, or None (the step sets it)."""
@@ -130,6 +133,15 @@ class LinePlugin:
     def record_saved(self, batch, user) -> None:
         """Keep the line's own tables in step with the batch's new record (in the caller's
         transaction; no commit)."""
+
+    def scan_counts(self, batch, text: str) -> bool:
+        """Whether a scan on a counting scan step (``scan: kit``) is one finished unit."""
+        return False
+
+    def output_changed(self, batch, delta: Decimal, user) -> None:
+        """The good quantity moved by ``delta`` (a tablet count, or the office's figure):
+        keep the line's own stock in step, in the caller's transaction; a DomainError
+        refuses the change (nothing of it is saved)."""
 
     def batch_panel(self, batch) -> tuple[str, dict] | None:
         """A panel of the line's own records on the batch's page: (template, its values)."""

@@ -192,6 +192,13 @@ def change_order_status(order: Order, to_status: str, user, reason: str = "",
     if (order.status, to_status) not in MANUAL_MOVES and to_status != OrderStatus.CANCELLED:
         raise DomainError(_l("This status follows from production and shipping; "
                              "it cannot be set by hand."), field="status")
+    if to_status == OrderStatus.CLOSED:
+        from shopfloor.copack.reconcile import closing_problems
+
+        problems = closing_problems(order)
+        if problems:
+            raise DomainError(_l("The partner's material does not balance yet: %(problems)s",
+                                 problems=" ".join(problems)), field="status")
     if to_status == OrderStatus.CANCELLED:
         if not reason.strip():
             raise DomainError(_l("Say why the order is cancelled."), field="reason")

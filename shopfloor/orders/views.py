@@ -139,7 +139,7 @@ def _detail(order: Order, status_form: OrderStatusForm, status: int = 200):
              if (order.status, s) in MANUAL_MOVES or s == "cancelled"]
     overdue = {line.id for line in order.lines if is_line_overdue(
         line.due_date, line.quantity, line.quantity_shipped, order.status, today)}
-    from shopfloor.lines.copack import order_balances
+    from shopfloor.copack.reconcile import order_reconciliation
     from shopfloor.planning.display import RISK_NAMES, slack_text
     from shopfloor.planning.services import forecast_for_order, refresh_if_stale
 
@@ -148,7 +148,7 @@ def _detail(order: Order, status_form: OrderStatusForm, status: int = 200):
     return render_template("orders/detail.html", order=order, progress=progress,
                            forecast=forecast_for_order(order), risk_names=RISK_NAMES,
                            slack_text=slack_text,
-                           batches=batches, balances=order_balances(batches),
+                           batches=batches, balances=order_reconciliation(order),
                            shipments=shipments_of_order(order.id), moves=moves,
                            status_form=status_form, status_names=ORDER_STATUS_NAMES,
                            overdue=overdue, entries=history(order),

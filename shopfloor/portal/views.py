@@ -23,8 +23,8 @@ from flask_login import current_user
 from shopfloor.auth.access import require_role
 from shopfloor.auth.models import Role
 from shopfloor.codes import format_code
+from shopfloor.copack.reconcile import order_reconciliation
 from shopfloor.database import utcnow
-from shopfloor.lines.copack import order_balances
 from shopfloor.orders.queries import page_of
 from shopfloor.planning.display import RISK_NAMES, slack_text
 from shopfloor.portal import display
@@ -106,7 +106,7 @@ def _detail(order_id):
         overall=display.overall_progress(order.lines, progress),
         forecast=scope.order_forecasts([order]).get(order.id),
         overdue=display.overdue_line_ids(order, local_today()),
-        batches=display.shown_batches(batches), balances=order_balances(batches),
+        batches=display.shown_batches(batches), balances=order_reconciliation(order),
         shipments=shipments, pallets=pallets_of(shipments), share=_shared_link(order),
         returned_items=scope.returned_items_of_order(order),
         item_status_names=returns_display.STATUS_NAMES,
@@ -144,6 +144,18 @@ def delivery_note(shipment_id: int):
     from shopfloor.shipping.delivery_note import delivery_note_response
 
     return delivery_note_response(_scope().shipment(shipment_id) or abort(404))
+
+
+@bp.get("/orders/<int:order_id>/statement.pdf")
+@require_role(*PARTNER)
+def statement_pdf(order_id: int):
+    """The statement of the partner's own material on one of its co-packing orders."""
+    from shopfloor.copack.statement import pdf_response
+
+    order = _scope().order(order_id) or abort(404)
+    if order_reconciliation(order) is None:
+        abort(404)
+    return pdf_response(order)
 
 
 @bp.route("/preferences", methods=["GET", "POST"])

@@ -239,6 +239,8 @@ def record_output(batch: Batch, good_quantity: Decimal | None, rejects: list[Rej
             raise DomainError(_l("The quantity must be more than zero."), field="rejects")
     before = [f"{r.reason}: {r.quantity:f}" for r in batch.rejects]
     after = [f"{r.reason.strip()}: {r.quantity:f}" for r in rejects]
+    delta = good_quantity - batch.good_quantity
+    get_line(batch.line).output_changed(batch, delta, user)  # refused: nothing is saved
     apply_edits(batch, {"good_quantity": good_quantity}, user, reason=reason)
     if before != after:
         batch.rejects = [BatchReject(reason=r.reason.strip(), quantity=r.quantity)

@@ -94,9 +94,13 @@ def batch_new():
 
 def batch_page(batch: Batch, *, move_form=None, record_form=None, output_form=None,
                consume_form=None, record_errors=None, submitted_record=None,
-               panel_extra: dict | None = None, status: int = 200):
+               panel_extra: dict | None = None, panel_forms: dict | None = None,
+               status: int = 200):
     """The batch page; ``panel_extra`` (errors, what was typed) goes to the line's panel,
-    for the line's own forms on it (their views live with the line's area)."""
+    for the line's own forms on it (their views live with the line's area);
+    ``panel_forms`` to the pallet panel (its views live with the labels)."""
+    from shopfloor.labels.views import pallet_panel
+
     plugin = get_line(batch.line)
     line_panel = plugin.batch_panel(batch)
     if line_panel is not None and panel_extra:
@@ -119,7 +123,8 @@ def batch_page(batch: Batch, *, move_form=None, record_form=None, output_form=No
         status_names=BATCH_STATUS_NAMES, action_names=BATCH_ACTION_NAMES,
         label_kind={"soap": "unit", "garments": "garment", "copack": "pallet"}.get(
             batch.line, "batch"),
-        line_panel=line_panel, entries=history(batch)), status
+        line_panel=line_panel, pallet_panel=pallet_panel(batch, **(panel_forms or {})),
+        entries=history(batch)), status
 
 
 def _batch(batch_id: int) -> Batch:

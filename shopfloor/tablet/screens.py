@@ -77,3 +77,9 @@ def blocks(count: Decimal | int, target: Decimal | int | None) -> tuple[int, int
         return min(count, target), target
     filled = (min(count, target) * MAX_BLOCKS) // target
     return filled, MAX_BLOCKS
+
+
+def chosen_action(actions: list[str]) -> str:
+    """A screen's answer from its form: a tapped Done wins over the step's own answer field
+    (a counting scan step has both: each scan is an answer, Done ends the counting)."""
+    return "done" if "done" in actions else (actions[0] if actions else "")

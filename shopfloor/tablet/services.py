@@ -115,8 +115,8 @@ def _done_allowed(work: Work, steps: list[InstructionStep]) -> bool:
     """A check step is finished by Done only after the worker chose the bad photo (the
     piece is put aside); measuring and scanning steps never by Done alone."""
     for step in steps:
-        if step.kind in DONE_KINDS:
-            continue
+        if step.kind in DONE_KINDS or (step.settings or {}).get("scan") == "kit":
+            continue  # a counting scan step is finished by Done, like a count step
         if step.kind != StepKind.CHECK:
             return False
         answers = step_events(work.batch.id, step.id, work.worker.id)
@@ -170,6 +170,8 @@ def answer_screen(work: Work, steps: list[InstructionStep], action: str, client_
             return Outcome(False, "out_of_range", result.event.value)
     elif action == "scan":
         result = record(step, EventKind.SCAN, client_id, text=answer)
+        if result.event.kind == EventKind.COUNT:  # a kit scanned: counted, scan the next
+            return Outcome(False, "counted", round_counted(work.batch.id, step.id, work.worker.id))
         if result.matched is False:
             return Outcome(False, "wrong_label")
     else:

@@ -269,7 +269,8 @@ def step_answer(number: int):
         return redirect(url_for("tablet.work"))
     context = _screen_context(work, number)
     try:
-        outcome = answer_screen(work, context["steps"], request.form.get("action", ""),
+        outcome = answer_screen(work, context["steps"],
+                                screens.chosen_action(request.form.getlist("action")),
                                 request.form.get("client_id", ""),
                                 value=request.form.get("value"),
                                 answer=request.form.get("answer"))
@@ -277,7 +278,7 @@ def step_answer(number: int):
         return _render("step.html", 422, **context, error=exc.message)
     if outcome.done:
         return redirect(_next_url(work, number))
-    return _render("step.html", 200 if outcome.kind == "bad" else 422, **context,
+    return _render("step.html", 200 if outcome.kind in ("bad", "counted") else 422, **context,
                    outcome=outcome.kind, measured=outcome.measured)
 
 

@@ -69,6 +69,18 @@ def test_every_office_page_has_no_axe_violation(page, app, output_dir):
     urls += [f"/stations/{s.id}" for s in db.session.scalars(select(Station)).all()[:1]]
     urls += [f"/instructions/versions/{demo_version.id}", "/about"]
     urls += ["/planning", "/planning?risk=late", "/planning/capacity", "/planning/what-if"]
+    # Co-packing: the kits, a version in use, a draft being written, an order's material.
+    from shopfloor.catalog.models import Product
+    from shopfloor.copack.boms import active_bom, new_draft
+    from shopfloor.copack.reconcile import order_reconciliation
+
+    kit = db.session.scalar(select(Product).where(Product.code == "ZES-HERB6"))
+    draft_bom = new_draft(kit, author)
+    kit_order = next(o for o in db.session.scalars(select(Order).order_by(Order.id))
+                     if order_reconciliation(o) is not None and o.status == "partly_shipped")
+    urls += ["/copack/kits", f"/copack/boms/{active_bom(kit.id).id}",
+             f"/copack/boms/{draft_bom.id}", f"/copack/orders/{kit_order.id}",
+             f"/orders/{kit_order.id}"]
 
     page.goto("/sign-in")
     page.get_by_label("Nazwa użytkownika").fill("manager")

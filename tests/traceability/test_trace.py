@@ -6,9 +6,10 @@ import csv
 import io
 from decimal import Decimal
 
+from shopfloor.labels.pallets import build_pallet
 from shopfloor.partners.services import ContactData
 from shopfloor.production.services import RejectData, consume_lot, move_batch, record_output
-from shopfloor.shipping.services import ShipmentLineData, create_shipment
+from shopfloor.shipping.services import create_shipment
 from shopfloor.traceability.services import (
     lots_by_supplier_lot,
     lots_of_batches,
@@ -17,8 +18,15 @@ from shopfloor.traceability.services import (
     trace_forward,
 )
 from tests.conftest import TODAY
+from tests.labels.pallet_fixtures import gs1  # noqa: F401 (fixture)
 
-# The engine traces every line alike; co-packing batches have the lightest gates to finish.
+# The engine traces every line alike; co-packing batches have the lightest gates to finish
+# (their goods leave on SSCC pallets).
+
+
+def ship_on_a_pallet(order, batch, quantity, manager):
+    pallet = build_pallet(batch, Decimal(quantity), manager)
+    return create_shipment(order, TODAY, [], manager, pallet_ids=[pallet.id])
 
 
 def finish(batch, lots, manager, good="10"):
@@ -31,8 +39,8 @@ def finish(batch, lots, manager, good="10"):
     move_batch(batch, "done", manager)
 
 
-def test_branching_genealogy_both_ways(make_partner, make_product, make_order, make_batch,
-                                       make_lot, manager):
+def test_branching_genealogy_both_ways(gs1, make_partner, make_product, make_order,  # noqa: F811
+                                       make_batch, make_lot, manager):
     product = make_product(line="copack")
     hotel = make_partner(name="Hotel", contacts=[ContactData("Ewa", email="ewa@hotel.example")])
     shop = make_partner(name="Shop", contacts=[ContactData("Jan", phone="600100200")])
@@ -47,10 +55,8 @@ def test_branching_genealogy_both_ways(make_partner, make_product, make_order, m
     finish(batch_a, [fragrance, base], manager)
     finish(batch_b, [fragrance, other_base], manager, good="10")
     finish(batch_unrelated, [other_base], manager)
-    to_hotel = create_shipment(order_hotel, TODAY, [
-        ShipmentLineData(order_hotel.lines[0].id, batch_a.id, Decimal(6))], manager)
-    to_shop = create_shipment(order_shop, TODAY, [
-        ShipmentLineData(order_shop.lines[0].id, batch_b.id, Decimal(10))], manager)
+    to_hotel = ship_on_a_pallet(order_hotel, batch_a, 6, manager)
+    to_shop = ship_on_a_pallet(order_shop, batch_b, 10, manager)
 
     forward = trace_forward([fragrance])
     assert {row.batch.code for row in forward.batches} == {batch_a.code, batch_b.code}
@@ -74,8 +80,9 @@ def test_branching_genealogy_both_ways(make_partner, make_product, make_order, m
     assert any("ewa@hotel.example" in row[5] for row in report if row[0] == "shipment")
 
 
-def test_the_recall_csv_defuses_spreadsheet_formulas(make_partner, make_product, make_order,
-                                                     make_batch, make_lot, manager):
+def test_the_recall_csv_defuses_spreadsheet_formulas(gs1, make_partner, make_product,  # noqa: F811
+                                                     make_order, make_batch, make_lot,
+                                                     manager):
     partner = make_partner(name='=HYPERLINK("http://evil.example","x")',
                            contacts=[ContactData("@SUM(A1)", email="a@b.example")])
     product = make_product(line="copack")
@@ -83,8 +90,7 @@ def test_the_recall_csv_defuses_spreadsheet_formulas(make_partner, make_product,
     order = make_order(partner=partner, product=product, quantity="10")
     batch = make_batch(order_line=order.lines[0], quantity="10", releasable=True)
     finish(batch, [lot], manager)
-    create_shipment(order, TODAY, [ShipmentLineData(order.lines[0].id, batch.id, Decimal(5))],
-                    manager)
+    ship_on_a_pallet(order, batch, 5, manager)
     rows = list(csv.reader(io.StringIO(recall_csv(trace_forward([lot])))))
     cells = [cell for row in rows for cell in row]
     assert not any(cell.startswith(("=", "@", "+")) for cell in cells)

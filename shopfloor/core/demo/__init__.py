@@ -79,6 +79,8 @@ def _is_demo_database() -> bool:
     compared with the demo's own; orders, lots and batches can only hang off those, so they
     need no check of their own.
     """
+    from shopfloor.core.demo.return_repairs import REPAIR_TITLE
+
     marked = db.session.get(InstallationFact, DEMO_FACT) is not None
     found = {"users": _names(User.username), "partners": _names(Partner.name),
              "products": _names(Product.code), "materials": _names(Material.code),
@@ -88,7 +90,8 @@ def _is_demo_database() -> bool:
         return not any(found.values())
     demo = {"users": {u.username for u in DEMO_USERS}, "partners": PARTNER_NAMES,
             "products": PRODUCT_CODES, "materials": MATERIAL_CODES, "workers": WORKER_NAMES,
-            "stations": STATION_NAMES, "instructions": INSTRUCTION_TITLES}
+            "stations": STATION_NAMES,
+            "instructions": INSTRUCTION_TITLES | {REPAIR_TITLE}}
     return all(found[kind] <= demo[kind] for kind in found)
 
 
@@ -126,6 +129,9 @@ def load_demo_data() -> str:
     from shopfloor.core.demo.harness import load_harness_types
 
     created += load_harness_types(manager)
+    from shopfloor.core.demo.kits import load_kits
+
+    created += load_kits(manager)
     # Lots, orders, batches and shipments come as one story: written only into a
     # database that has none of them yet.
     if not _count(Order) and not _count(MaterialLot):

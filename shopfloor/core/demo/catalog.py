@@ -34,9 +34,6 @@ MATERIALS = (
     ("PUD-KRAFT3", "Pudełko prezentowe kraft 3-komorowe", "pcs"),
     ("PUD-DEG6", "Pudełko degustacyjne 6-komorowe", "pcs"),
     ("WYPELN-PAP", "Wypełniacz papierowy", "kg"),
-    ("HERB-ASSAM", "Herbata czarna Assam – saszetka (powierzona)", "pcs"),
-    ("HERB-SENCHA", "Herbata zielona sencha – saszetka (powierzona)", "pcs"),
-    ("PRZYPR-GRZ", "Przyprawa do grzańca – saszetka (powierzona)", "pcs"),
 )
 
 
@@ -82,9 +79,9 @@ PRODUCTS = (
     DemoProduct("ZES-3MYD", "Zestaw prezentowy 3×mydło", "copack", "set", "2.5", "hotel",
                 (("PUD-KRAFT3", "1"), ("WYPELN-PAP", "0.015"))),
     DemoProduct("ZES-HERB6", "Zestaw degustacyjny herbat 6 szt.", "copack", "set", "1.8",
-                "paczkomat", (("HERB-ASSAM", "3"), ("HERB-SENCHA", "3"), ("PUD-DEG6", "1"))),
+                "paczkomat", (("PUD-DEG6", "1"),)),
     DemoProduct("ZES-GRZANIEC", "Zestaw do grzańca z przyprawami", "copack", "set", "1.6",
-                "paczkomat", (("PRZYPR-GRZ", "2"), ("PUD-KRAFT3", "1"),
+                "paczkomat", (("PUD-KRAFT3", "1"),
                               ("WYPELN-PAP", "0.01"))),
 )
 PRODUCTS_BY_CODE = {p.code: p for p in PRODUCTS}
@@ -153,13 +150,6 @@ LOTS = (
             delivery_note="KX 1802", notes="Kontrola wymiarów wkładki przed dopuszczeniem."),
     DemoLot("PUD-DEG6", KARTONEX, "KX-DG6-0977", -45, "1200", None, delivery_note="KX 1734"),
     DemoLot("WYPELN-PAP", KARTONEX, "KX-WP-0456", -45, "50", None, delivery_note="KX 1734"),
-    DemoLot("HERB-ASSAM", PACZKOMAT, "PS-HA-0921", -44, "6000", 540, owner="paczkomat",
-            delivery_note="PS/WZ/3381"),
-    DemoLot("HERB-SENCHA", PACZKOMAT, "PS-HS-0922", -44, "5980", 540, owner="paczkomat",
-            delivery_note="PS/WZ/3382",
-            notes="Deklarowano 6000 szt., policzono 5980; partner powiadomiony."),
-    DemoLot("PRZYPR-GRZ", PACZKOMAT, "PS-GRZ-1010", -28, "2000", 365, owner="paczkomat",
-            delivery_note="PS/WZ/3415"),
 )
 
 

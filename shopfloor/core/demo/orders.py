@@ -13,8 +13,10 @@ from decimal import ROUND_CEILING, Decimal
 from sqlalchemy import select
 
 from shopfloor.catalog.models import Product
+from shopfloor.copack import reconcile
 from shopfloor.core.demo.catalog import PRODUCTS_BY_CODE
 from shopfloor.core.demo.harness import serials_and_tests, start_run
+from shopfloor.core.demo.kits import Deliveries, count_at_the_end
 from shopfloor.core.demo.partners import PARTNERS_BY_KEY
 from shopfloor.core.demo.records import (
     PRODUCTION_REASON,
@@ -146,6 +148,7 @@ class OrderLoader:
         self.user, self.today, self.ids = user, today, partner_ids
         self.products = dict(db.session.execute(select(Product.code, Product.id)).all())
         self.numbering = Numbering()
+        self.kits = Deliveries()
         self.deliveries: list[_Delivery] = []
         self.approved: dict[str, list[MaterialLot]] = {}
         for lot in sorted(lots, key=lambda lot: (lot.received_on, lot.id)):
@@ -158,14 +161,22 @@ class OrderLoader:
 
     def run(self) -> int:
         """Create the demo orders with their batches and shipments; return how many rows."""
+        from shopfloor.core.demo.pallets import demo_gs1_prefix, palletise, stack_ready_kits
+
         to_close = [self._order(demo) for demo in ORDERS]
-        # Delivery-note numbers follow the shipping dates, as a real register would.
-        for delivery in sorted(self.deliveries, key=lambda d: d.shipped_on):
-            create_shipment(delivery.order, delivery.shipped_on, delivery.lines, self.user,
-                            carrier=delivery.carrier)
-            self.created += 1
+        with demo_gs1_prefix():
+            # Delivery-note numbers follow the shipping dates, as a real register would;
+            # co-packing kits leave on SSCC pallets.
+            for delivery in sorted(self.deliveries, key=lambda d: d.shipped_on):
+                loose, pallet_ids = palletise(delivery.lines, self.user)
+                create_shipment(delivery.order, delivery.shipped_on, loose, self.user,
+                                carrier=delivery.carrier, pallet_ids=pallet_ids)
+                self.created += 1 + len(pallet_ids)
+            self.created += stack_ready_kits(self.user)
         for order in to_close:
             if order is not None:
+                if reconcile.order_reconciliation(order) is not None:
+                    count_at_the_end(order, self.user)  # the partner's material balances
                 change_order_status(order, "closed", self.user)
         return self.created
 
@@ -208,6 +219,9 @@ class OrderLoader:
         if target == "planned":
             return batch
         move_batch(batch, "released", self.user)
+        if product.line == "copack":  # the partner's own components arrive for the kits
+            self.kits.receive(line.order, product.code, planned,
+                              self.day(demo.entered + 1), self.user)
         weighed = soap_weights(batch) if product.line == "soap" else {}
         for material, per_unit in product.uses:
             self._consume(batch, material, weighed.get(material, Decimal(per_unit) * planned))

@@ -30,23 +30,6 @@ GARMENTS = {
 }
 RETURN_REASONS = ("size", "size", "defect", "changed_mind", "damaged", "size",
                   "not_as_described", "other")
-# product code -> kit SKU, BOM version, BOM rows, receipts from the partner
-KITS = {
-    "ZES-3MYD": ("HSD-ZES-3M", "2", (
-        ("Mydło lawendowe 100 g", "1"), ("Mydło cytrynowe z miką 100 g", "1"),
-        ("Mydło z mlekiem kozim 100 g", "1"), ("Pudełko prezentowe kraft 3-komorowe", "1"),
-        ("Bilecik z życzeniami (od hotelu)", "1"), ("Wypełniacz papierowy, kg", "0.015")), (
-        ("HSD/WZ/0412", "", "1000", "1000", "Bilecik z życzeniami (od hotelu)"),)),
-    "ZES-HERB6": ("PS-DEG-HERB6", "1", (
-        ("Herbata czarna Assam – saszetka", "3"), ("Herbata zielona sencha – saszetka", "3"),
-        ("Pudełko degustacyjne 6-komorowe", "1")), (
-        ("PS/WZ/3381", "PS-HA-0921", "6000", "6000", "Herbata czarna Assam – saszetka"),
-        ("PS/WZ/3382", "PS-HS-0922", "6000", "5980", "Herbata zielona sencha – saszetka"))),
-    "ZES-GRZANIEC": ("PS-GRZ-SET", "3", (
-        ("Przyprawa do grzańca – saszetka", "2"), ("Pudełko prezentowe kraft 3-komorowe", "1"),
-        ("Wypełniacz papierowy, kg", "0.01")), (
-        ("PS/WZ/3415", "PS-GRZ-1010", "2000", "2000", "Przyprawa do grzańca – saszetka"),)),
-}
 PRODUCTION_REASON = "Zapis z przebiegu produkcji"
 
 
@@ -79,12 +62,9 @@ def release_record(line: str, product_code: str, quantity: int, received_on: dat
             "reason": RETURN_REASONS[i % len(RETURN_REASONS)],
             "received_on": (received_on - timedelta(days=i % 6)).isoformat(),
         } for i in range(quantity)]}
-    kit_sku, bom_version, bom, receipts = KITS[product_code]
-    return {"kit_sku": kit_sku, "bom_version": bom_version,
-            "bom": [{"component": c, "gtin": "", "quantity_per_kit": q} for c, q in bom],
-            "receipts": [{"delivery_note": n, "component": component, "gtin": "", "lot": lot,
-                          "declared": d, "counted": c}
-                         for n, lot, d, c, component in receipts]}
+    from shopfloor.core.demo.kits import bom_id
+
+    return {"bom_id": bom_id(product_code)}
 
 
 def production_record(line: str, product_code: str, good: int | None, made_on: date,
