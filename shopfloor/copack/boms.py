@@ -81,6 +81,12 @@ def _row_problem(row: BomRow) -> tuple[str | None, KitBomItem | None]:
                             partner_supplied=row.partner_supplied, countable=row.countable)
 
 
+def kit_products() -> list[Product]:
+    """The co-packing products (kits), by code."""
+    return list(db.session.scalars(select(Product).where(Product.line == LINE)
+                                   .order_by(Product.code)))
+
+
 def boms_of(product_id: int) -> list[KitBom]:
     """A product's bill-of-materials versions, newest first."""
     return list(db.session.scalars(select(KitBom).where(KitBom.product_id == product_id)

@@ -9,7 +9,6 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from shopfloor.audit.services import history
 from shopfloor.auth.access import require_role
@@ -42,8 +41,7 @@ def _status(exc: DomainError) -> int:
 @require_role(*STAFF)
 def kit_list():
     """Co-packing products with their bill-of-materials versions."""
-    products = db.session.scalars(select(Product).where(Product.line == boms.LINE)
-                                  .order_by(Product.code)).all()
+    products = boms.kit_products()
     return render_template("copack/kits.html", products=products,
                            versions={p.id: boms.boms_of(p.id) for p in products})
 

@@ -89,7 +89,8 @@ def test_an_active_version_never_changes_and_a_new_one_copies_it(make_product, m
                                                                  make_kit_bom):
     product = make_product(line="copack")
     first = make_kit_bom(product, (TEA_ITEM,), kit_gtin="4006381333931")
-    assert "nigdy się nie zmienia" in str(refused(boms.save_draft, first, [], "", "", manager).message)
+    refusal = refused(boms.save_draft, first, [], "", "", manager)
+    assert "nigdy się nie zmienia" in str(refusal.message)
     second = boms.new_draft(product, manager)
     assert second.number == 2 and [i.component for i in second.items] == ["Herbata Assam"]
     assert "ma już szkic" in str(refused(boms.new_draft, product, manager).message)
